@@ -1,0 +1,55 @@
+/**
+ * The process edge: wires the real stdin/stdout/stderr, environment and TTY
+ * facts into the program, maps every failure to one `tracelog:` line and an
+ * exit status, and never calls process.exit (piped output must drain).
+ */
+import { CommanderError } from 'commander';
+import { TracelogError, EXIT_USAGE } from '../errors.js';
+import type { Io } from '../commands/io.js';
+import { buildProgram } from './program.js';
+import { escapeControls } from '../commands/report.js';
+
+const io: Io = {
+  stdin: process.stdin,
+  stdout: process.stdout,
+  stderr: process.stderr,
+  env: process.env,
+  cwd: process.cwd(),
+  stdoutIsTTY: process.stdout.isTTY === true,
+  stdinIsTTY: process.stdin.isTTY === true,
+  stderrIsTTY: process.stderr.isTTY === true,
+  columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+};
+
+// A reader that goes away (`| head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') process.exitCode = EXIT_USAGE;
+  });
+}
+
+async function main(argv: string[]): Promise<void> {
+  const program = buildProgram({ io, setExit: (code) => (process.exitCode = code) });
+  program.exitOverride();
+  for (const cmd of program.commands) cmd.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // Help and version are successes; every other commander error is a usage error.
+      process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (err instanceof TracelogError) {
+      io.stderr.write(`tracelog: ${escapeControls(err.message)}\n`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    io.stderr.write(`tracelog: internal error: ${escapeControls(message)}\n`);
+    if (process.env.TRACELOG_DEBUG && err instanceof Error) io.stderr.write(`${err.stack}\n`);
+    process.exitCode = EXIT_USAGE;
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,56 @@
+/**
+ * Value parsers for command-line options. Each throws commander's
+ * InvalidArgumentError with a one-line reason, which the CLI maps to exit 2.
+ */
+import { InvalidArgumentError } from 'commander';
+import { parseHumanDuration } from '../extract/duration.js';
+import { ROLES, type FieldOverrides, type Role } from '../extract/fields.js';
+import type { TimeUnit } from '../extract/time.js';
+
+const UNITS = new Set(['s', 'ms', 'us', 'ns']);
+
+/** `ROLE=PATH[:UNIT]`, accumulated into overrides. */
+export function parseField(value: string, previous: FieldOverrides = {}): FieldOverrides {
+  const m = /^([a-z]+)=(.+)$/.exec(value);
+  if (!m || !ROLES.includes(m[1] as Role)) {
+    throw new InvalidArgumentError(`expected ROLE=PATH with ROLE one of ${ROLES.join(', ')}`);
+  }
+  let path = m[2]!;
+  let unit: TimeUnit | undefined;
+  const u = /^(.*):(s|ms|us|ns)$/.exec(path);
+  if (u && UNITS.has(u[2]!)) {
+    path = u[1]!;
+    unit = u[2] as TimeUnit;
+  }
+  return { ...previous, [m[1]!]: unit ? { path, unit } : { path } };
+}
+
+/** A duration such as 250ms, 1.5s, 800us or a bare number of milliseconds, in ns. */
+export function parseDurationOption(value: string): bigint {
+  const ns = parseHumanDuration(value);
+  if (ns === null) throw new InvalidArgumentError(`'${value}' is not a duration (e.g. 250ms, 1.5s, 800us)`);
+  return ns;
+}
+
+const SIZE_UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kb: 1000, kib: 1024, m: 1024 ** 2, mb: 1000 ** 2, mib: 1024 ** 2, g: 1024 ** 3, gb: 1000 ** 3, gib: 1024 ** 3 };
+
+/** A byte size: 16MiB, 4mb, 1048576. */
+export function parseSize(value: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(value.trim());
+  const unit = m ? SIZE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new InvalidArgumentError(`'${value}' is not a size (e.g. 16MiB, 4096)`);
+  const bytes = Math.floor(Number(m[1]) * unit);
+  if (!(bytes >= 1)) throw new InvalidArgumentError(`'${value}' must be at least 1 byte`);
+  return bytes;
+}
+
+/** A positive whole number. */
+export function parseCount(value: string): number {
+  if (!/^\d+$/.test(value.trim()) || Number(value) < 1) throw new InvalidArgumentError(`'${value}' is not a positive whole number`);
+  return Number(value);
+}
+
+/** Collects a repeatable option's values. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

@@ -1,0 +1,362 @@
+/**
+ * One parsed log line → a LogRecord: finds the trace fields by the conventions
+ * of FORMATS.md A (Honeycomb, OTel, ECS, Datadog, Zipkin, Go and Python
+ * exporters), nested or as dotted keys, or by --field overrides; the rest
+ * become tags. Pure: no I/O; never touches Object.prototype.
+ */
+import { LosslessNumber, type Fields, type JsonObject, type JsonValue, type LogRecord, type RecordKind, type SpanKind } from '../types.js';
+import { NS_PER, parseGoDuration } from './duration.js';
+import { scaleDecimal, scaleNumber } from './decimal.js';
+import { parseTimestamp, type Instant, type TimeUnit } from './time.js';
+import { findPropagation } from './propagation.js';
+
+export type Role = 'trace' | 'span' | 'parent' | 'start' | 'end' | 'duration' | 'name' | 'service' | 'status';
+export const ROLES: readonly Role[] = ['trace', 'span', 'parent', 'start', 'end', 'duration', 'name', 'service', 'status'];
+
+/** A --field override: the dotted path of a role, with a unit for numeric times and durations. */
+export interface FieldOverride {
+  path: string;
+  unit?: TimeUnit;
+}
+export type FieldOverrides = Partial<Record<Role, FieldOverride>>;
+
+/** Candidate keys per role, most specific first (FORMATS.md A.1). */
+export const FIELD_CONVENTIONS = {
+  trace: ['trace.trace_id', 'trace_id', 'traceId', 'traceID', 'trace.id', 'dd.trace_id', 'otelTraceID', 'SpanContext.TraceID', 'context.trace_id', 'TraceId'],
+  span: ['trace.span_id', 'span_id', 'spanId', 'spanID', 'span.id', 'transaction.id', 'dd.span_id', 'otelSpanID', 'SpanContext.SpanID', 'context.span_id', 'SpanId'],
+  parent: ['trace.parent_id', 'parent_id', 'parentSpanId', 'parentSpanID', 'parentId', 'parentID', 'parent.id', 'Parent.SpanID', 'parent_span_id', 'dd.parent_id', 'ParentSpanId'],
+  name: ['span.name', 'span_name', 'operationName', 'operation_name', 'transaction.name', 'Name', 'name'],
+  service: ['service.name', 'service_name', 'serviceName', 'service', 'dd.service', 'otelServiceName', 'localEndpoint.serviceName', 'resource.attributes.service.name', 'resource.service.name'],
+  start: ['start_time', 'startTime', 'startTimeUnixNano', 'StartTime', 'start', 'timestamp', 'time', 'ts', '@timestamp', 'Timestamp'],
+  end: ['end_time', 'endTime', 'endTimeUnixNano', 'EndTime', 'end'],
+} as const;
+
+/** Duration keys with the unit a bare number is in. `duration` strings are Go-style. */
+const DURATION_KEYS: ReadonlyArray<readonly [string, TimeUnit]> = [
+  ['duration_ms', 'ms'],
+  ['durationMs', 'ms'],
+  ['duration_us', 'us'],
+  ['durationUs', 'us'],
+  ['duration_ns', 'ns'],
+  ['durationNs', 'ns'],
+  ['event.duration', 'ns'],
+  ['span.duration.us', 'us'],
+  ['transaction.duration.us', 'us'],
+  ['duration', 'ms'],
+];
+
+const MESSAGE_KEYS = ['msg', 'message', 'Body', 'body'];
+const KIND_KEYS = ['span.kind', 'kind', 'SpanKind', 'spanKind'];
+const PHASE_KEYS = ['phase', 'span.event', 'span_event', 'event'];
+const LEVEL_KEYS = ['level', 'log.level', 'levelname', 'severity', 'SeverityText'];
+const HTTP_STATUS_KEYS = ['http.status_code', 'http.response.status_code', 'status_code', 'statusCode', 'res.statusCode', 'http.status'];
+const STATUS_KEYS = ['status.code', 'Status.Code', 'otel.status_code', 'status'];
+const STATUS_MESSAGE_KEYS = ['status.message', 'Status.Description', 'otel.status_description', 'error.message', 'err.message', 'exception.message'];
+/** Prefixes of containers whose keys are tags themselves (the book's nested `tags`). */
+const TAG_CONTAINERS = ['tags.', 'attributes.'];
+
+const FLATTEN_DEPTH = 32;
+const ZERO_ID = /^(0x)?0+$/i;
+const BEGIN = /^(span[ ._-]?)?(begin|start|started|b)$/i;
+const END = /^(span[ ._-]?)?(end|ended|finish|finished|stop|e)$/i;
+const ERROR_STATUS = /^(error|err|failed|failure|fail|status_code_error)$/i;
+const ERROR_LEVEL = /^(error|err|fatal|critical|crit|panic|alert|emerg|emergency)$/i;
+
+const KIND_NAMES: Record<string, SpanKind> = {
+  internal: 'internal',
+  server: 'server',
+  client: 'client',
+  producer: 'producer',
+  consumer: 'consumer',
+};
+const KIND_NUMBERS: Record<number, SpanKind> = { 1: 'internal', 2: 'server', 3: 'client', 4: 'producer', 5: 'consumer' };
+
+/**
+ * Nested objects → one null-prototype object of dotted keys. Arrays and values
+ * deeper than FLATTEN_DEPTH stay whole. Iterative: input depth cannot overflow.
+ */
+export function flattenFields(obj: JsonObject): Fields {
+  const flat = Object.create(null) as Fields;
+  const stack: Array<[JsonObject, string, number]> = [[obj, '', 0]];
+  while (stack.length > 0) {
+    const [current, prefix, depth] = stack.pop()!;
+    const keys = Object.keys(current);
+    const nested: Array<[JsonObject, string, number]> = [];
+    for (const key of keys) {
+      const value = current[key]!;
+      const path = prefix + key;
+      if (isPlainObject(value) && depth < FLATTEN_DEPTH && Object.keys(value).length > 0) {
+        nested.push([value, `${path}.`, depth + 1]);
+      } else if (!(path in flat)) {
+        flat[path] = value;
+      }
+    }
+    for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
+  }
+  return flat;
+}
+
+function isPlainObject(value: JsonValue | undefined): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof LosslessNumber);
+}
+
+/** An id as text exactly as written; null when absent, empty or not a scalar. */
+export function idText(value: JsonValue | undefined): string | null {
+  if (typeof value === 'string') return value.length > 0 ? value : null;
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : null;
+  if (value instanceof LosslessNumber) return value.text;
+  return null;
+}
+
+function pick(flat: Fields, keys: readonly string[]): [string, JsonValue] | undefined {
+  for (const key of keys) {
+    const value = flat[key];
+    if (value !== undefined && value !== null && value !== '') return [key, value];
+  }
+  return undefined;
+}
+
+function textOf(value: JsonValue): string | null {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value instanceof LosslessNumber) return value.text;
+  return null;
+}
+
+/** A duration value in `unit` (numbers) or Go syntax (strings), to ns. */
+export function parseDurationValue(value: JsonValue, unit: TimeUnit): bigint | null {
+  let ns: bigint | null = null;
+  if (typeof value === 'number') ns = scaleNumber(value, NS_PER[unit]!);
+  else if (value instanceof LosslessNumber) ns = scaleDecimal(value.text, NS_PER[unit]!);
+  else if (typeof value === 'string') {
+    const t = value.trim();
+    ns = /^-?\d+(\.\d+)?$/.test(t) ? scaleDecimal(t, NS_PER[unit]!) : parseGoDuration(t);
+  }
+  return ns;
+}
+
+function parseKind(value: JsonValue | undefined): SpanKind | null {
+  if (typeof value === 'number') return KIND_NUMBERS[value] ?? null;
+  if (typeof value !== 'string') return null;
+  const key = value.toLowerCase().replace(/^(span_kind_|spankind\.)/, '');
+  return KIND_NAMES[key] ?? null;
+}
+
+/** Error status by FORMATS conventions: status/error fields, level ≥ 50, HTTP status ≥ 500. */
+function findError(flat: Fields, statusKey: string | undefined): { error: boolean; message: string | null } {
+  let error = false;
+  const statusEntry = statusKey ? ([statusKey, flat[statusKey]] as const) : pick(flat, STATUS_KEYS);
+  if (statusEntry) {
+    const v = statusEntry[1];
+    if (typeof v === 'string' && ERROR_STATUS.test(v)) error = true;
+    else if (typeof v === 'number' && (statusEntry[0] === 'status' ? v >= 500 : v === 2)) error = true;
+    else if (v === true) error = true;
+  }
+  const err = flat.error;
+  if (err === true || (typeof err === 'string' && err.length > 0 && err !== 'false')) error = true;
+  if (!error) {
+    for (const key in flat) {
+      if (key.startsWith('error.') || key.startsWith('err.') || key === 'err' || key.startsWith('exception.')) {
+        error = true;
+        break;
+      }
+    }
+  }
+  if (!error) {
+    const level = pick(flat, LEVEL_KEYS)?.[1];
+    if (typeof level === 'number' && level >= 50) error = true;
+    else if (typeof level === 'string' && ERROR_LEVEL.test(level)) error = true;
+  }
+  if (!error) {
+    const http = pick(flat, HTTP_STATUS_KEYS)?.[1];
+    const code = typeof http === 'string' ? Number(http) : http;
+    if (typeof code === 'number' && code >= 500 && code < 600) error = true;
+  }
+  let message: string | null = null;
+  if (error) {
+    const m = pick(flat, STATUS_MESSAGE_KEYS)?.[1];
+    message = m === undefined ? (typeof err === 'string' && err !== 'true' ? err : null) : textOf(m);
+  }
+  return { error, message };
+}
+
+export interface ExtractOptions {
+  overrides?: FieldOverrides;
+}
+
+/**
+ * Reads one parsed line. Returns null when it has no trace id (the caller counts
+ * it as skipped).
+ */
+export function extractRecord(obj: JsonObject, source: string, line: number, options: ExtractOptions = {}): LogRecord | null {
+  const flat = flattenFields(obj);
+  const overrides = options.overrides ?? {};
+  const used = new Set<string>();
+  const role = (r: Role, keys: readonly string[]): [string, JsonValue] | undefined => {
+    const o = overrides[r];
+    if (o) {
+      const v = flat[o.path];
+      return v === undefined || v === null || v === '' ? undefined : [o.path, v];
+    }
+    return pick(flat, keys);
+  };
+  const take = (entry: [string, JsonValue] | undefined): JsonValue | undefined => {
+    if (!entry) return undefined;
+    used.add(entry[0]);
+    return entry[1];
+  };
+
+  // Empty or null id fields are consumed too: an empty parent id is how a root says so.
+  for (const key of [...FIELD_CONVENTIONS.trace, ...FIELD_CONVENTIONS.span, ...FIELD_CONVENTIONS.parent]) {
+    const v = flat[key];
+    if (v === null || v === '') used.add(key);
+  }
+  let traceId = idText(take(role('trace', FIELD_CONVENTIONS.trace)));
+  let spanEntry = role('span', FIELD_CONVENTIONS.span);
+  // Zipkin v2 lines call the span id `id`; only trust it next to `traceId`.
+  const zipkin = !spanEntry && !overrides.span && flat.traceId !== undefined && flat.id !== undefined;
+  if (zipkin) spanEntry = ['id', flat.id!];
+  let spanId = idText(take(spanEntry));
+  const parentValue = take(role('parent', FIELD_CONVENTIONS.parent));
+  let parentId = idText(parentValue);
+  let hasParentField = parentValue !== undefined;
+
+  if (traceId === null || spanId === null) {
+    const found = findPropagation(flat);
+    if (found) {
+      if (traceId === null) traceId = found.traceId;
+      if (traceId === found.traceId) {
+        if (spanId === null && found.spanId) spanId = found.spanId;
+        if (!hasParentField && found.parentId) {
+          parentId = found.parentId;
+          hasParentField = true;
+        }
+      }
+    }
+  }
+  if (traceId === null || ZERO_ID.test(traceId)) return null;
+  if (spanId !== null && ZERO_ID.test(spanId)) spanId = null;
+  if (parentId !== null && ZERO_ID.test(parentId)) parentId = null;
+
+  // Times.
+  const startOverride = overrides.start;
+  const startValue = take(role('start', FIELD_CONVENTIONS.start));
+  const timeUnit: TimeUnit | undefined = startOverride?.unit ?? (zipkin ? 'us' : undefined);
+  const start: Instant | null = startValue === undefined ? null : parseTimestamp(startValue, timeUnit);
+  const endValue = take(role('end', FIELD_CONVENTIONS.end));
+  const end: Instant | null = endValue === undefined ? null : parseTimestamp(endValue, overrides.end?.unit);
+
+  let durationNs: bigint | null = null;
+  const durOverride = overrides.duration;
+  if (durOverride) {
+    const v = flat[durOverride.path];
+    if (v !== undefined && v !== null) {
+      durationNs = parseDurationValue(v, durOverride.unit ?? 'ms');
+      used.add(durOverride.path);
+    }
+  } else {
+    for (const [key, unit] of DURATION_KEYS) {
+      const v = flat[key];
+      if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'object' && !(v instanceof LosslessNumber)) continue;
+      const ns = parseDurationValue(v, zipkin && key === 'duration' ? 'us' : unit);
+      if (ns !== null) {
+        durationNs = ns;
+        used.add(key);
+        break;
+      }
+    }
+  }
+  if (durationNs !== null && durationNs < 0n) durationNs = null;
+  if (durationNs === null && start && end && end.ns >= start.ns) durationNs = end.ns - start.ns;
+
+  const nameValue = take(role('name', FIELD_CONVENTIONS.name));
+  const name = nameValue === undefined ? null : textOf(nameValue);
+  const serviceValue = take(role('service', FIELD_CONVENTIONS.service));
+  const service = serviceValue === undefined ? null : textOf(serviceValue);
+  const statusKey = overrides.status?.path;
+  const { error, message: statusMessage } = findError(flat, statusKey);
+  const kindEntry = pick(flat, KIND_KEYS);
+  const spanKind = parseKind(kindEntry?.[1]);
+  if (kindEntry && spanKind) used.add(kindEntry[0]);
+
+  const messageEntry = pick(flat, MESSAGE_KEYS);
+  const message = messageEntry ? textOf(messageEntry[1]) : null;
+  const phaseEntry = pick(flat, PHASE_KEYS);
+  const phaseText = phaseEntry ? textOf(phaseEntry[1]) : null;
+  const phaseSource = phaseText ?? message;
+  const phase = phaseSource === null ? null : BEGIN.test(phaseSource) ? 'begin' : END.test(phaseSource) ? 'end' : null;
+
+  let kind: RecordKind;
+  let timeNs: bigint | null = start?.ns ?? null;
+  let timeDigits = start?.digits ?? 0;
+  if (spanId !== null && durationNs !== null) kind = 'span';
+  else if (spanId !== null && end && !start) {
+    kind = 'end';
+    timeNs = end.ns;
+    timeDigits = end.digits;
+  } else if (spanId !== null && phase === 'end') kind = 'end';
+  else if (spanId !== null && (phase === 'begin' || (name !== null && message === null))) kind = 'begin';
+  else kind = 'event';
+  if (phase !== null && phaseEntry && kind !== 'event') used.add(phaseEntry[0]);
+  if (phase !== null && !phaseEntry && messageEntry && kind !== 'event') used.add(messageEntry[0]);
+
+  if (kind === 'event') {
+    // An event keeps its own name and service fields as fields; only ids, time and message are consumed.
+    if (nameValue !== undefined) used.delete(role('name', FIELD_CONVENTIONS.name)![0]);
+    if (serviceValue !== undefined) used.delete(role('service', FIELD_CONVENTIONS.service)![0]);
+    if (messageEntry) used.add(messageEntry[0]);
+  }
+
+  const tags = Object.create(null) as Fields;
+  const containerTags: Array<[string, JsonValue]> = [];
+  for (const key of Object.keys(flat)) {
+    if (used.has(key)) continue;
+    const container = TAG_CONTAINERS.find((p) => key.startsWith(p));
+    if (container) containerTags.push([key.slice(container.length), flat[key]!]);
+    else tags[key] = flat[key]!;
+  }
+  for (const [key, value] of containerTags) if (!(key in tags)) tags[key] = value;
+  goExporterFields(obj, tags);
+
+  return {
+    kind,
+    traceId,
+    spanId,
+    parentId,
+    name,
+    service: service ?? goExporterService(obj),
+    timeNs,
+    timeDigits,
+    durationNs: kind === 'span' ? durationNs : null,
+    error,
+    statusMessage,
+    spanKind,
+    message,
+    tags,
+    source,
+    line,
+  };
+}
+
+/** Go stdouttrace writes `Resource` and `Attributes` as [{Key, Value:{Type, Value}}]. */
+function goKeyValues(value: JsonValue | undefined): Array<[string, JsonValue]> {
+  if (!Array.isArray(value)) return [];
+  const out: Array<[string, JsonValue]> = [];
+  for (const item of value) {
+    if (!isPlainObject(item) || typeof item.Key !== 'string') continue;
+    const v = item.Value;
+    out.push([item.Key, isPlainObject(v) && 'Value' in v ? v.Value! : (v ?? null)]);
+  }
+  return out;
+}
+
+function goExporterService(obj: JsonObject): string | null {
+  for (const [key, value] of goKeyValues(obj.Resource)) if (key === 'service.name' && typeof value === 'string') return value;
+  return null;
+}
+
+function goExporterFields(obj: JsonObject, tags: Fields): void {
+  if (!Array.isArray(obj.Attributes)) return;
+  delete tags.Attributes;
+  for (const [key, value] of goKeyValues(obj.Attributes)) if (!(key in tags)) tags[key] = value;
+}

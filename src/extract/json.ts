@@ -1,0 +1,208 @@
+/**
+ * Lossless JSON for untrusted log lines. JSON.parse rounds integers above 2^53
+ * (Datadog ids) and long fractions, so a line that holds such a number is read
+ * by a small iterative parser that keeps the digits as LosslessNumber. Objects
+ * from the slow path have no prototype; neither path ever sets one. Pure.
+ */
+import { LosslessNumber, type JsonObject, type JsonValue } from '../types.js';
+
+/** A bare number token with 16 or more digits somewhere: the only case JSON.parse may round. */
+const LONG_NUMBER = /[:,[]\s*-?\d[\d.eE+-]{15,}/;
+
+/** Parses one JSON text; throws SyntaxError when it is not JSON. */
+export function parseJson(text: string): JsonValue {
+  if (!LONG_NUMBER.test(text)) return JSON.parse(text) as JsonValue;
+  return parseLossless(text);
+}
+
+/** A number token as a JS number when that keeps every digit, else as LosslessNumber. */
+function toNumber(token: string): number | LosslessNumber {
+  const value = Number(token);
+  if (!Number.isFinite(value)) return new LosslessNumber(token);
+  const digits = token.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
+  if (digits.length <= 15) return value;
+  if (Number.isSafeInteger(value) && String(value) === token) return value;
+  return new LosslessNumber(token);
+}
+
+const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
+const NUMBER_TOKEN = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+
+type Frame = { container: JsonValue[] } | { container: JsonObject; key: string | null };
+
+/** Iterative recursive-descent JSON parser (deep nesting cannot overflow the stack). */
+export function parseLossless(text: string): JsonValue {
+  let pos = 0;
+  const n = text.length;
+  const fail = (what: string): never => {
+    throw new SyntaxError(`${what} at position ${pos}`);
+  };
+  const skipWs = (): void => {
+    while (pos < n && WS.has(text.charCodeAt(pos))) pos++;
+  };
+  const readString = (): string => {
+    // pos is at the opening quote; reuse JSON.parse for the escapes.
+    const start = pos;
+    pos++;
+    while (pos < n) {
+      const c = text.charCodeAt(pos);
+      if (c === 0x22) {
+        pos++;
+        return JSON.parse(text.slice(start, pos)) as string;
+      }
+      if (c === 0x5c) pos += 2;
+      else if (c < 0x20) fail('control character in string');
+      else pos++;
+    }
+    return fail('unterminated string');
+  };
+  const readScalar = (): JsonValue => {
+    const c = text[pos];
+    if (c === '"') return readString();
+    if (text.startsWith('true', pos)) {
+      pos += 4;
+      return true;
+    }
+    if (text.startsWith('false', pos)) {
+      pos += 5;
+      return false;
+    }
+    if (text.startsWith('null', pos)) {
+      pos += 4;
+      return null;
+    }
+    NUMBER_TOKEN.lastIndex = pos;
+    const m = NUMBER_TOKEN.exec(text);
+    if (!m) return fail('unexpected character');
+    pos += m[0].length;
+    return toNumber(m[0]);
+  };
+
+  const stack: Frame[] = [];
+  let result: JsonValue = null;
+  let haveResult = false;
+
+  // Attach a finished value to the innermost open container (or make it the result).
+  const attach = (value: JsonValue): void => {
+    const top = stack[stack.length - 1];
+    if (!top) {
+      result = value;
+      haveResult = true;
+      return;
+    }
+    if (Array.isArray(top.container)) top.container.push(value);
+    else {
+      const frame = top as { container: JsonObject; key: string | null };
+      frame.container[frame.key!] = value;
+      frame.key = null;
+    }
+  };
+
+  skipWs();
+  // expectValue: the parser is at a position where a value must start.
+  let expectValue = true;
+  while (true) {
+    skipWs();
+    if (expectValue) {
+      const c = text[pos];
+      if (c === '{') {
+        pos++;
+        const obj = Object.create(null) as JsonObject;
+        stack.push({ container: obj, key: null });
+        skipWs();
+        if (text[pos] === '}') {
+          pos++;
+          stack.pop();
+          attach(obj);
+          expectValue = false;
+          continue;
+        }
+        if (text[pos] !== '"') fail('expected a key');
+        (stack[stack.length - 1] as { key: string | null }).key = readString();
+        skipWs();
+        if (text[pos] !== ':') fail("expected ':'");
+        pos++;
+        continue;
+      }
+      if (c === '[') {
+        pos++;
+        const arr: JsonValue[] = [];
+        stack.push({ container: arr });
+        skipWs();
+        if (text[pos] === ']') {
+          pos++;
+          stack.pop();
+          attach(arr);
+          expectValue = false;
+          continue;
+        }
+        continue;
+      }
+      if (pos >= n) fail('unexpected end');
+      attach(readScalar());
+      expectValue = false;
+      continue;
+    }
+    // After a value: close containers or move to the next element.
+    const top = stack[stack.length - 1];
+    if (!top) break;
+    const c = text[pos];
+    if (c === ',') {
+      pos++;
+      if (!Array.isArray(top.container)) {
+        skipWs();
+        if (text[pos] !== '"') fail('expected a key');
+        (top as { key: string | null }).key = readString();
+        skipWs();
+        if (text[pos] !== ':') fail("expected ':'");
+        pos++;
+      }
+      expectValue = true;
+      continue;
+    }
+    if (c === ']' && Array.isArray(top.container)) {
+      pos++;
+      stack.pop();
+      attach(top.container);
+      continue;
+    }
+    if (c === '}' && !Array.isArray(top.container)) {
+      pos++;
+      stack.pop();
+      attach(top.container);
+      continue;
+    }
+    fail('unexpected character');
+  }
+  skipWs();
+  if (!haveResult || pos < n) fail('unexpected data after JSON');
+  return result;
+}
+
+/** JSON text of a value, writing LosslessNumber digits as a bare number. */
+export function stringifyJson(value: JsonValue): string {
+  if (!containsLossless(value)) return JSON.stringify(value);
+  if (value instanceof LosslessNumber) return value.text;
+  if (Array.isArray(value)) return `[${value.map(stringifyJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const parts: string[] = [];
+    for (const key of Object.keys(value)) parts.push(`${JSON.stringify(key)}:${stringifyJson(value[key]!)}`);
+    return `{${parts.join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+function containsLossless(value: JsonValue): boolean {
+  if (value instanceof LosslessNumber) return true;
+  if (value === null || typeof value !== 'object') return false;
+  const stack: JsonValue[] = [value];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (v instanceof LosslessNumber) return true;
+    if (v !== null && typeof v === 'object') {
+      if (Array.isArray(v)) for (const item of v) stack.push(item);
+      else for (const key of Object.keys(v)) stack.push(v[key]!);
+    }
+  }
+  return false;
+}

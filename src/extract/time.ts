@@ -1,0 +1,102 @@
+/**
+ * Timestamps to epoch nanoseconds (BigInt) and back to RFC 3339. Numbers are
+ * told apart by magnitude (s, ms, µs, ns), strings are RFC 3339 / ISO 8601 with
+ * up to nanosecond digits or OTLP decimal nanoseconds. Nothing passes through a
+ * float millisecond. Pure.
+ */
+import { LosslessNumber, type JsonValue } from '../types.js';
+import { scaleDecimal } from './decimal.js';
+
+export interface Instant {
+  ns: bigint;
+  /** Fractional-second digits the input carried (0–9). */
+  digits: number;
+}
+
+export type TimeUnit = 's' | 'ms' | 'us' | 'ns';
+const UNIT_NS: Record<TimeUnit, bigint> = { s: 1_000_000_000n, ms: 1_000_000n, us: 1_000n, ns: 1n };
+const UNIT_DIGITS: Record<TimeUnit, number> = { s: 0, ms: 3, us: 6, ns: 9 };
+
+/** Date's own range: ±8.64e15 ms around the epoch. */
+const MAX_NS = 8_640_000_000_000_000_000_000n;
+
+/** FORMATS.md A.3: < 1e11 s, < 1e14 ms, < 1e17 µs, else ns. */
+export function unitByMagnitude(value: number): TimeUnit {
+  const a = Math.abs(value);
+  if (a < 1e11) return 's';
+  if (a < 1e14) return 'ms';
+  if (a < 1e17) return 'us';
+  return 'ns';
+}
+
+const NUMERIC = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
+const ISO =
+  /^([+-]?\d{4,6})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:[.,](\d+))?)?)?\s*(Z|z|UTC|[+-]\d{2}(?::?\d{2})?)?$/;
+
+/** A number's decimal text in `unit` (or by magnitude) as an Instant. */
+export function instantFromDecimal(text: string, unit?: TimeUnit): Instant | null {
+  const approx = Number(text);
+  if (!Number.isFinite(approx)) return null;
+  const u = unit ?? unitByMagnitude(approx);
+  const ns = scaleDecimal(text, UNIT_NS[u]);
+  if (ns === null || ns > MAX_NS || ns < -MAX_NS) return null;
+  const frac = /\.(\d+)/.exec(text.replace(/[eE].*$/, ''))?.[1]?.replace(/0+$/, '') ?? '';
+  // JSON numbers lose trailing zeros (…600.120 → …600.12): show whole ms, µs or ns.
+  return { ns, digits: Math.min(9, UNIT_DIGITS[u] + Math.ceil(frac.length / 3) * 3) };
+}
+
+/** An RFC 3339 / ISO 8601 string as an Instant; no offset means UTC. */
+export function parseIsoTime(text: string): Instant | null {
+  const m = ISO.exec(text.trim());
+  if (!m) return null;
+  const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
+  const month = Number(mo);
+  const day = Number(d);
+  const hour = Number(h);
+  const minute = Number(mi);
+  const second = Number(s);
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
+  let offsetMin = 0;
+  if (zone !== 'Z' && zone !== 'z' && zone !== 'UTC') {
+    const zm = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone)!;
+    offsetMin = (Number(zm[2]) * 60 + Number(zm[3] ?? '0')) * (zm[1] === '-' ? -1 : 1);
+  }
+  const date = new Date(0);
+  date.setUTCFullYear(Number(y), month - 1, day);
+  date.setUTCHours(hour, minute - offsetMin, second, 0);
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) return null;
+  const digits = Math.min(9, frac.length);
+  const fracNs = digits > 0 ? BigInt(frac.slice(0, 9).padEnd(9, '0')) : 0n;
+  return { ns: BigInt(ms) * 1_000_000n + fracNs, digits };
+}
+
+/** Any JSON value a log uses for a point in time, or null when it is none. */
+export function parseTimestamp(value: JsonValue | undefined, unit?: TimeUnit): Instant | null {
+  if (typeof value === 'number') return Number.isFinite(value) ? instantFromDecimal(String(value), unit) : null;
+  if (value instanceof LosslessNumber) return instantFromDecimal(value.text, unit);
+  if (typeof value === 'string') {
+    const t = value.trim();
+    if (NUMERIC.test(t)) {
+      if (/^0+$/.test(t)) return null; // OTLP: "0" means unset
+      return instantFromDecimal(t, unit);
+    }
+    return parseIsoTime(t);
+  }
+  return null;
+}
+
+/** RFC 3339 UTC text with at least `digits` fractional digits, more when the value needs them. */
+export function formatRfc3339(ns: bigint, digits: number): string {
+  let secs = ns / 1_000_000_000n;
+  let rem = ns % 1_000_000_000n;
+  if (rem < 0n) {
+    rem += 1_000_000_000n;
+    secs -= 1n;
+  }
+  const base = new Date(Number(secs) * 1000).toISOString().replace(/\.\d+Z$/, '');
+  const frac = rem.toString().padStart(9, '0');
+  const needed = frac.replace(/0+$/, '').length;
+  const shown = Math.max(digits, needed);
+  return shown > 0 ? `${base}.${frac.slice(0, shown)}Z` : `${base}Z`;
+}

@@ -1,0 +1,138 @@
+/**
+ * The only code that touches files, stdin and zlib: opens each source,
+ * decompresses gzip (told by its magic bytes), splits lines with split2 under
+ * backpressure and hands each line, numbered, to a synchronous callback. Lines
+ * over the byte cap are skipped and reported, never buffered whole.
+ */
+import { open } from 'node:fs/promises';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, type Gunzip } from 'node:zlib';
+import split2 from 'split2';
+import { TracelogError } from '../errors.js';
+
+export interface LineHandlers {
+  /** Called for each line in order; must not throw except to stop the run. */
+  line(text: string, source: string, line: number): void;
+  /** A line longer than the cap, skipped. */
+  tooLong(source: string, line: number): void;
+}
+
+export interface ReadOptions {
+  maxLineBytes: number;
+  stdin: Readable;
+}
+
+/** Passes bytes through, or through gunzip when the first two bytes are gzip's magic. */
+class MaybeGunzip extends Transform {
+  private head: Buffer | null = Buffer.alloc(0);
+  private gunzip: Gunzip | null = null;
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    if (this.head !== null) {
+      this.head = Buffer.concat([this.head, chunk]);
+      if (this.head.length < 2) return cb();
+      chunk = this.head;
+      this.head = null;
+      if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
+        this.gunzip = createGunzip();
+        this.gunzip.on('data', (data: Buffer) => this.push(data));
+        this.gunzip.on('error', (err) => this.destroy(err));
+      }
+    }
+    if (!this.gunzip) return cb(null, chunk);
+    if (this.gunzip.write(chunk)) cb();
+    else this.gunzip.once('drain', () => cb());
+  }
+
+  override _flush(cb: TransformCallback): void {
+    if (this.head !== null && this.head.length > 0) this.push(this.head);
+    if (!this.gunzip) return cb();
+    this.gunzip.once('end', () => cb());
+    this.gunzip.end();
+  }
+}
+
+const ERRNO_TEXT: Record<string, string> = {
+  ENOENT: 'no such file',
+  EACCES: 'permission denied',
+  EPERM: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'not a directory',
+  EMFILE: 'too many open files',
+};
+
+/** `cannot read 'x.log': no such file` from a Node error. */
+export function readErrorMessage(path: string, err: unknown): string {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') return `cannot read '${path}': corrupt gzip data`;
+  const text = (code && ERRNO_TEXT[code]) ?? (err instanceof Error ? err.message : String(err));
+  return `cannot read '${path}': ${text}`;
+}
+
+/** The display name of a source: its path, or `stdin` for `-`. */
+export function sourceName(path: string): string {
+  return path === '-' ? 'stdin' : path;
+}
+
+/**
+ * Reads one source to its end. Throws TracelogError('tracelog.unreadableFile')
+ * when it cannot be opened or read; lines handled before a read error stay handled.
+ */
+export async function readSource(path: string, handlers: LineHandlers, options: ReadOptions): Promise<void> {
+  const source = sourceName(path);
+  let input: Readable;
+  let close = async (): Promise<void> => {};
+  if (path === '-') input = options.stdin;
+  else {
+    try {
+      const handle = await open(path, 'r');
+      close = () => handle.close().catch(() => undefined);
+      const stat = await handle.stat();
+      if (stat.isDirectory()) {
+        await close();
+        throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      }
+      input = handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 });
+    } catch (err) {
+      throw new TracelogError('tracelog.unreadableFile', readErrorMessage(path, err));
+    }
+  }
+
+  const max = options.maxLineBytes;
+  let lineNo = 0;
+  const splitter = split2(
+    /\r?\n/,
+    (text: string) => {
+      lineNo++;
+      // split2 caps only the unfinished line, in characters; check whole lines in bytes.
+      if (text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)) handlers.tooLong(source, lineNo);
+      else handlers.line(text, source, lineNo);
+      return undefined;
+    },
+    { maxLength: max, skipOverflow: true } as split2.Options,
+  );
+  // split2 drops an over-long line silently; notice when it starts dropping one.
+  const splitState = splitter as unknown as { overflow: boolean; _transform: Transform['_transform'] };
+  const transform = splitState._transform;
+  splitState._transform = function (this: typeof splitState, chunk: Buffer, enc: BufferEncoding, cb: TransformCallback) {
+    const was = this.overflow;
+    transform.call(this, chunk, enc, (err?: Error | null) => {
+      if (this.overflow && (!was || chunk.includes(0x0a))) {
+        lineNo++;
+        handlers.tooLong(source, lineNo);
+      }
+      cb(err);
+    });
+  };
+
+  try {
+    await pipeline(input, new MaybeGunzip(), splitter);
+  } catch (err) {
+    if (err instanceof TracelogError) throw err;
+    const where = lineNo > 0 ? ` after line ${lineNo}` : '';
+    throw new TracelogError('tracelog.unreadableFile', `${readErrorMessage(source, err)}${where}`);
+  } finally {
+    await close();
+  }
+}
