@@ -21,6 +21,9 @@ export interface LoadOptions {
 
 /** Reads every source, calling `onRecord` for each record in input order. */
 export async function readRecords(options: LoadOptions, io: Io, diagnostics: Diagnostics, onRecord: (record: LogRecord) => void): Promise<void> {
+  if (options.files.length === 0 && io.stdinIsTTY) {
+    throw new TracelogError('tracelog.usage', 'no input: name log files, or pipe logs in (e.g. kubectl logs deploy/api | tracelog view)');
+  }
   const files = options.files.length > 0 ? options.files : ['-'];
   const lineOptions: LineOptions = { readDocument, ...options.lineOptions };
   const fail = (reason: Parameters<Diagnostics['skip']>[0], source: string, line: number): void => {
