@@ -98,4 +98,6 @@ export interface Trace {
   endNs: bigint;
   /** One line each: cycles broken, duplicate ids. Also reported on stderr. */
   problems: string[];
+  /** Follow mode: late spans of a trace that was already shown. */
+  continuation?: boolean;
 }

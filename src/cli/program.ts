@@ -20,6 +20,18 @@ function addInputOptions(cmd: Command): Command {
     .option('--max-line-bytes <size>', 'skip lines longer than this', parseSize, DEFAULT_MAX_LINE_BYTES);
 }
 
+/** Follow-mode options (`view` follows stdin by default; `convert` and `check` only when asked). */
+function addFollowOptions(cmd: Command): Command {
+  return cmd
+    .option('--idle <duration>', 'follow mode: a trace whose root has ended is complete after this long without new lines', parseDurationOption, 2_000_000_000n)
+    .option('--window <lines>', 'follow mode: a trace is complete once this many lines have passed since its last line', parseCount, 100_000);
+}
+
+function followSettings(opts: Record<string, unknown>, follow: boolean): { idleMs: number; window: number } | null {
+  if (!follow) return null;
+  return { idleMs: Number((opts.idle as bigint) / 1_000_000n), window: opts.window as number };
+}
+
 export interface ProgramHooks {
   io: Io;
   /** Receives the exit status of the command that ran. */
@@ -37,21 +49,23 @@ export function buildProgram(hooks: ProgramHooks): Command {
       writeErr: (s) => io.stderr.write(s),
     });
 
-  addInputOptions(
+  addFollowOptions(addInputOptions(
     program
       .command('convert')
       .description('write the traces found in logs as span JSON or another trace format')
       .addOption(new Option('-f, --format <format>', 'output format').choices(['spans', 'traces']).default('spans'))
       .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
+      .option('--follow', 'write each trace as soon as it is complete (for endless input such as tail -f)', false)
       .addHelpText(
         'after',
         `
 Examples:
   tracelog convert app.log > spans.jsonl
   kubectl logs deploy/api | tracelog convert --format traces
-  tracelog convert --field duration=elapsed:ns --field name=op app.log.gz -o spans.jsonl`,
+  tracelog convert --field duration=elapsed:ns --field name=op app.log.gz -o spans.jsonl
+  tail -f app.log | tracelog convert --follow`,
       ),
-  ).action(async (files: string[], opts: Record<string, unknown>) => {
+  )).action(async (files: string[], opts: Record<string, unknown>) => {
     const { runConvert } = await import('../commands/convert.js');
     hooks.setExit(
       await runConvert(
@@ -63,6 +77,7 @@ Examples:
           strict: opts.strict as boolean,
           quiet: opts.quiet as boolean,
           maxLineBytes: opts.maxLineBytes as number,
+          follow: followSettings(opts, opts.follow === true),
         },
         io,
       ),

@@ -6,7 +6,7 @@ import { Diagnostics } from '../diagnostics.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import type { FieldOverrides } from '../extract/fields.js';
 import type { Io } from './io.js';
-import { loadTraces } from './load.js';
+import { streamTraces, type FollowSettings } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -21,6 +21,8 @@ export interface ConvertOptions {
   strict: boolean;
   quiet: boolean;
   maxLineBytes: number;
+  /** Emit each trace as it completes instead of after all input. */
+  follow: FollowSettings | null;
 }
 
 export async function runConvert(options: ConvertOptions, io: Io): Promise<number> {
@@ -28,16 +30,14 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   const out = openOutput(options.output, io);
   let ok = false;
   try {
-    const traces = await loadTraces(
-      { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } },
-      io,
-      diagnostics,
-    );
-    for (const trace of traces) {
-      if (out.writer.closed) break;
+    const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
+    await streamTraces(load, options.follow, io, diagnostics, async (trace) => {
+      if (out.writer.closed) return;
       if (options.format === 'traces') await out.writer.line(traceToJson(trace));
       else for (const line of traceToSpanLines(trace)) await out.writer.line(line);
-    }
+      // Live output: each trace reaches the reader as soon as it is complete.
+      if (options.follow) await out.writer.flush();
+    });
     // Sources that could not be read are reported; what the others gave is still written whole.
     ok = true;
   } finally {

@@ -8,6 +8,7 @@ import { TracelogError } from '../errors.js';
 import { readLine, type LineOptions } from '../extract/line.js';
 import { readSource } from '../input/read-lines.js';
 import { Assembler } from '../trace/assemble.js';
+import { FollowAssembler } from '../trace/follow.js';
 import type { LogRecord, Trace } from '../types.js';
 import type { Io } from './io.js';
 import { readDocument } from '../extract/documents.js';
@@ -63,4 +64,67 @@ export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diag
   const traces = assembler.finish();
   for (const trace of traces) diagnostics.problems.push(...trace.problems);
   return traces;
+}
+
+export interface FollowSettings {
+  idleMs: number;
+  window: number;
+}
+
+/**
+ * Calls `onTrace` for each trace, in order. Without `follow`, after all input is
+ * read, by start time. With `follow`, as each trace completes (see trace/follow.ts),
+ * with a timer for idle traces; output is awaited in order, never buffered whole.
+ */
+export async function streamTraces(
+  options: LoadOptions,
+  follow: FollowSettings | null,
+  io: Io,
+  diagnostics: Diagnostics,
+  onTrace: (trace: Trace) => Promise<void> | void,
+): Promise<void> {
+  if (!follow) {
+    for (const trace of await loadTraces(options, io, diagnostics)) await onTrace(trace);
+    return;
+  }
+  const assembler = new FollowAssembler(follow);
+  const queue: Trace[] = [];
+  const signal: { wake: (() => void) | null } = { wake: null };
+  let failure: unknown = null;
+  const enqueue = (traces: Trace[]): void => {
+    if (traces.length === 0) return;
+    for (const trace of traces) {
+      diagnostics.problems.push(...trace.problems);
+      queue.push(trace);
+    }
+    signal.wake?.();
+  };
+  // Output runs beside input: each queued trace is written while reading goes on.
+  let reading = true;
+  const pump = (async () => {
+    while (reading || queue.length > 0) {
+      const trace = queue.shift();
+      if (trace) {
+        try {
+          await onTrace(trace);
+        } catch (err) {
+          failure ??= err;
+        }
+        continue;
+      }
+      await new Promise<void>((resolve) => (signal.wake = resolve));
+      signal.wake = null;
+    }
+  })();
+  const timer = setInterval(() => enqueue(assembler.tick(Date.now())), Math.max(50, Math.min(1000, follow.idleMs / 4)));
+  try {
+    await readRecords(options, io, diagnostics, (record) => enqueue(assembler.add(record, Date.now())));
+  } finally {
+    clearInterval(timer);
+    enqueue(assembler.finish());
+    reading = false;
+    signal.wake?.();
+    await pump;
+  }
+  if (failure) throw failure;
 }
