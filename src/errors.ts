@@ -16,7 +16,8 @@ export type ErrorCode =
   | 'tracelog.invalidField'
   | 'tracelog.invalidConfig'
   | 'tracelog.output'
-  | 'tracelog.send';
+  | 'tracelog.send'
+  | 'tracelog.interrupted';
 
 export class TracelogError extends Error {
   constructor(

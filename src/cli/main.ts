@@ -9,6 +9,17 @@ import type { Io } from '../commands/io.js';
 import { buildProgram } from './program.js';
 import { escapeControls } from '../commands/report.js';
 
+// SIGINT/SIGTERM: stop reading, remove partial output files, exit 130/143.
+const interrupt = new AbortController();
+for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  process.once(signal, () => {
+    process.exitCode = code;
+    interrupt.abort(code);
+    // If something still holds the event loop, do not hang on it.
+    setTimeout(() => process.exit(code), 2000).unref();
+  });
+}
+
 const io: Io = {
   stdin: process.stdin,
   stdout: process.stdout,
@@ -19,6 +30,7 @@ const io: Io = {
   stdinIsTTY: process.stdin.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
+  signal: interrupt.signal,
 };
 
 // A reader that goes away (`| head`) is not an error.
@@ -38,6 +50,10 @@ async function main(argv: string[]): Promise<void> {
     if (err instanceof CommanderError) {
       // Help and version are successes; every other commander error is a usage error.
       process.exitCode = err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (err instanceof TracelogError && err.code === 'tracelog.interrupted') {
+      process.exitCode = err.exitCode;
       return;
     }
     if (err instanceof TracelogError) {

@@ -3,6 +3,7 @@
  * one trace a line) or an interchange format.
  */
 import { Diagnostics } from '../diagnostics.js';
+import { TracelogError } from '../errors.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import type { FieldOverrides } from '../extract/fields.js';
 import type { Io } from './io.js';
@@ -39,9 +40,10 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
       if (options.follow) await out.writer.flush();
     });
     // Sources that could not be read are reported; what the others gave is still written whole.
-    ok = true;
+    ok = !io.signal?.aborted;
   } finally {
     await out.close(ok);
   }
+  if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', io.signal.reason as number);
   return reportDiagnostics(diagnostics, io, options.quiet);
 }

@@ -15,4 +15,6 @@ export interface Io {
   stderrIsTTY: boolean;
   /** Terminal width when stdout is a terminal. */
   columns: number | undefined;
+  /** Aborted on SIGINT/SIGTERM: reading stops and partial output files are removed. */
+  signal?: AbortSignal;
 }

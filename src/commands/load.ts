@@ -48,7 +48,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
             fail('too-long', source, line);
           },
         },
-        { maxLineBytes: options.maxLineBytes, stdin: io.stdin },
+        { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal },
       );
     } catch (err) {
       if (err instanceof TracelogError && err.code === 'tracelog.unreadableFile') diagnostics.failures.push(err.message);
@@ -84,7 +84,10 @@ export async function streamTraces(
   onTrace: (trace: Trace) => Promise<void> | void,
 ): Promise<void> {
   if (!follow) {
-    for (const trace of await loadTraces(options, io, diagnostics)) await onTrace(trace);
+    for (const trace of await loadTraces(options, io, diagnostics)) {
+      if (io.signal?.aborted) break;
+      await onTrace(trace);
+    }
     return;
   }
   const assembler = new FollowAssembler(follow);
@@ -121,7 +124,7 @@ export async function streamTraces(
     await readRecords(options, io, diagnostics, (record) => enqueue(assembler.add(record, Date.now())));
   } finally {
     clearInterval(timer);
-    enqueue(assembler.finish());
+    if (!io.signal?.aborted) enqueue(assembler.finish());
     reading = false;
     signal.wake?.();
     await pump;

@@ -21,6 +21,7 @@ export interface LineHandlers {
 export interface ReadOptions {
   maxLineBytes: number;
   stdin: Readable;
+  signal?: AbortSignal;
 }
 
 /** Passes bytes through, or through gunzip when the first two bytes are gzip's magic. */
@@ -127,9 +128,10 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
   };
 
   try {
-    await pipeline(input, new MaybeGunzip(), splitter);
+    await pipeline(input, new MaybeGunzip(), splitter, options.signal ? { signal: options.signal } : {});
   } catch (err) {
     if (err instanceof TracelogError) throw err;
+    if (options.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(options.signal.reason) || 130);
     const where = lineNo > 0 ? ` after line ${lineNo}` : '';
     throw new TracelogError('tracelog.unreadableFile', `${readErrorMessage(source, err)}${where}`);
   } finally {
