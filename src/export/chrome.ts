@@ -1,0 +1,179 @@
+/**
+ * Traces → Chrome Trace Event Format, object form (FORMATS.md B.4), for
+ * ui.perfetto.dev, chrome://tracing and speedscope: one process per service,
+ * spans as complete "X" slices on lanes that nest properly, events as
+ * instants. Pure: no I/O.
+ */
+import type { Fields, JsonValue, Span, Trace } from '../types.js';
+import { listSpans } from '../trace/walk.js';
+import { UNKNOWN_SERVICE } from './otlp.js';
+import { microsWithFraction, toPlainJson } from './values.js';
+
+export interface ChromeEvent {
+  ph: 'X' | 'i' | 'M';
+  name: string;
+  pid: number;
+  tid: number;
+  cat?: string;
+  ts?: number;
+  dur?: number;
+  /** Instant scope: "t" = thread. */
+  s?: 't';
+  args?: Record<string, JsonValue>;
+}
+
+export interface ChromeTraceDocument {
+  traceEvents: ChromeEvent[];
+  displayTimeUnit: 'ms';
+  otherData: Record<string, string | number>;
+}
+
+/** Slice name for a span without one. */
+const UNNAMED = '(unnamed)';
+/** Keys of a slice's args set from the span itself; a tag with one of these names is shown as `tag:<key>`. */
+const SPAN_ARG_KEYS = ['traceId', 'spanId', 'parentId', 'service', 'error', 'status', 'synthetic'] as const;
+
+/**
+ * The document. Times are µs relative to the earliest span or event start
+ * (B.4 allows it), with the ns kept as a 3-digit fraction that a double holds
+ * exactly at that size; `otherData.startTimeUnixNano` is the absolute origin.
+ */
+export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
+  const byService = new Map<string, Span[]>();
+  let spanCount = 0;
+  let originNs: bigint | null = null;
+  for (const trace of traces) {
+    for (const span of listSpans(trace)) {
+      const service = span.service ?? UNKNOWN_SERVICE;
+      let spans = byService.get(service);
+      if (spans === undefined) {
+        spans = [];
+        byService.set(service, spans);
+      }
+      spans.push(span);
+      spanCount += 1;
+      if (originNs === null || span.startNs < originNs) originNs = span.startNs;
+      for (const event of span.events) {
+        if (event.timeNs !== null && event.timeNs < originNs) originNs = event.timeNs;
+      }
+    }
+  }
+  const origin = originNs ?? 0n;
+  const at = (ns: bigint): number => microsWithFraction(ns - origin);
+
+  const metadata: ChromeEvent[] = [];
+  const slices: ChromeEvent[] = [];
+  let pid = 0;
+  for (const [service, spans] of byService) {
+    pid += 1;
+    metadata.push({ ph: 'M', name: 'process_name', pid, tid: 0, args: { name: service } });
+    metadata.push({ ph: 'M', name: 'process_sort_index', pid, tid: 0, args: { sort_index: pid } });
+    const ordered = orderForLanes(spans);
+    const lanes = assignLanes(ordered.map((span) => ({ startNs: span.startNs, endNs: spanEnd(span) })));
+    const laneCount = lanes.reduce((max, lane) => Math.max(max, lane), 0) + 1;
+    for (let tid = 1; tid <= laneCount; tid++) {
+      metadata.push({ ph: 'M', name: 'thread_name', pid, tid, args: { name: `lane ${tid}` } });
+      metadata.push({ ph: 'M', name: 'thread_sort_index', pid, tid, args: { sort_index: tid } });
+    }
+    ordered.forEach((span, index) => {
+      const tid = lanes[index]! + 1;
+      slices.push({
+        ph: 'X',
+        name: span.name ?? UNNAMED,
+        cat: span.kind ?? 'span',
+        pid,
+        tid,
+        ts: at(span.startNs),
+        dur: microsWithFraction(spanEnd(span) - span.startNs),
+        args: sliceArgs(span),
+      });
+      for (const event of span.events) {
+        const instant: ChromeEvent = { ph: 'i', name: event.name, s: 't', pid, tid, ts: at(event.timeNs ?? span.startNs) };
+        const args = plainFields(event.fields);
+        if (Object.keys(args).length > 0) instant.args = args;
+        slices.push(instant);
+      }
+    });
+  }
+  return {
+    traceEvents: [...metadata, ...slices],
+    displayTimeUnit: 'ms',
+    otherData: {
+      generator: 'tracelog',
+      traceCount: traces.length,
+      spanCount,
+      startTimeUnixNano: origin.toString(),
+    },
+  };
+}
+
+/** An interval in ns; `endNs ≥ startNs`. */
+export interface LaneInterval {
+  startNs: bigint;
+  endNs: bigint;
+}
+
+/**
+ * Lane index (0-based) for each interval, given in order of start ascending
+ * and, at equal starts, end descending. Greedy: an interval goes to the first
+ * lane where, once the intervals that ended by its start are closed, it fits
+ * inside the innermost open one — so each lane holds a properly nested set,
+ * which Perfetto and speedscope need (B.4 "Important constraints").
+ */
+export function assignLanes(intervals: readonly LaneInterval[]): number[] {
+  const stacks: bigint[][] = [];
+  return intervals.map(({ startNs, endNs }) => {
+    for (let lane = 0; lane < stacks.length; lane++) {
+      const stack = stacks[lane]!;
+      // Later intervals start no earlier, so closing these is right whichever lane wins.
+      while (stack.length > 0 && stack[stack.length - 1]! <= startNs) stack.pop();
+      if (stack.length === 0 || endNs <= stack[stack.length - 1]!) {
+        stack.push(endNs);
+        return lane;
+      }
+    }
+    stacks.push([endNs]);
+    return stacks.length - 1;
+  });
+}
+
+function orderForLanes(spans: readonly Span[]): Span[] {
+  return spans
+    .map((span, index) => ({ span, index }))
+    .sort((a, b) => {
+      if (a.span.startNs !== b.span.startNs) return a.span.startNs < b.span.startNs ? -1 : 1;
+      const endA = spanEnd(a.span);
+      const endB = spanEnd(b.span);
+      if (endA !== endB) return endA > endB ? -1 : 1;
+      return a.index - b.index;
+    })
+    .map(({ span }) => span);
+}
+
+function spanEnd(span: Span): bigint {
+  return span.durationNs > 0n ? span.startNs + span.durationNs : span.startNs;
+}
+
+function sliceArgs(span: Span): Record<string, JsonValue> {
+  const args: Record<string, JsonValue> = Object.create(null);
+  args.traceId = span.traceId;
+  args.spanId = span.spanId;
+  if (span.parentId !== null) args.parentId = span.parentId;
+  if (span.service !== null) args.service = span.service;
+  if (span.error) {
+    args.error = true;
+    if (span.statusMessage !== null) args.status = span.statusMessage;
+  }
+  if (span.synthetic) args.synthetic = true;
+  const reserved: ReadonlySet<string> = new Set(SPAN_ARG_KEYS);
+  for (const key of Object.keys(span.tags)) {
+    args[reserved.has(key) ? `tag:${key}` : key] = toPlainJson(span.tags[key]!);
+  }
+  return args;
+}
+
+function plainFields(fields: Fields): Record<string, JsonValue> {
+  const args: Record<string, JsonValue> = Object.create(null);
+  for (const key of Object.keys(fields)) args[key] = toPlainJson(fields[key]!);
+  return args;
+}

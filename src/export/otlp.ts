@@ -1,0 +1,230 @@
+/**
+ * Traces → OTLP/JSON `ExportTraceServiceRequest` documents (FORMATS.md B.1),
+ * split so each stays within a byte and span budget; callers write one
+ * document per line or POST each to a collector's /v1/traces.
+ * Pure: no I/O; the scope version comes in as an option.
+ */
+import type { Fields, JsonValue, Span, SpanEvent, SpanKind, Trace } from '../types.js';
+import { listSpans } from '../trace/walk.js';
+import { SYNTHETIC_KEY, mapSpanIds } from './ids.js';
+import { classifyValue } from './values.js';
+
+/** OTLP/HTTP receivers commonly cap a request at 4 MiB (gRPC's default message size). */
+export const OTLP_DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+/** The OTel SDK BatchSpanProcessor's default `maxExportBatchSize`. */
+export const OTLP_DEFAULT_MAX_SPANS = 512;
+/** Resource `service.name` for spans with no service, as the OTel SDKs default it. */
+export const UNKNOWN_SERVICE = 'unknown_service';
+export const OTLP_SCOPE_NAME = 'tracelog';
+
+/** `Span.SpanKind` enum values; JSON must carry the integer (B.1 "Enums must be integers"). */
+export const OTLP_SPAN_KIND: Readonly<Record<SpanKind, number>> = {
+  internal: 1,
+  server: 2,
+  client: 3,
+  producer: 4,
+  consumer: 5,
+};
+const STATUS_UNSET = 0;
+const STATUS_ERROR = 2;
+
+/** `AnyValue`: exactly one member set; `{}` stands for a null inside an array. */
+export type OtlpAnyValue =
+  | { stringValue: string }
+  | { boolValue: boolean }
+  | { intValue: string }
+  | { doubleValue: number }
+  | { arrayValue: { values: OtlpAnyValue[] } }
+  | { kvlistValue: { values: OtlpKeyValue[] } }
+  | Record<string, never>;
+
+export interface OtlpKeyValue {
+  key: string;
+  value: OtlpAnyValue;
+}
+
+export interface OtlpEvent {
+  timeUnixNano: string;
+  name: string;
+  attributes: OtlpKeyValue[];
+}
+
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: string;
+  endTimeUnixNano: string;
+  attributes: OtlpKeyValue[];
+  events: OtlpEvent[];
+  status?: { code: number; message?: string };
+}
+
+export interface OtlpResourceSpans {
+  resource: { attributes: OtlpKeyValue[] };
+  scopeSpans: Array<{ scope: { name: string; version?: string }; spans: OtlpSpan[] }>;
+}
+
+export interface OtlpRequest {
+  resourceSpans: OtlpResourceSpans[];
+}
+
+export interface OtlpOptions {
+  /** UTF-8 size limit of each request's JSON text (default 4 MiB). A single larger span gets a request of its own. */
+  maxBytes?: number;
+  /** Spans per request (default 512). */
+  maxSpans?: number;
+  /** `scope.version`; omitted when not given. */
+  scopeVersion?: string;
+}
+
+/**
+ * The traces as one or more requests, spans grouped by service into
+ * `resourceSpans`. An empty input gives no request, since senders should not
+ * send empty envelopes (B.1 "Transport").
+ */
+export function toOtlpRequests(traces: readonly Trace[], options: OtlpOptions = {}): OtlpRequest[] {
+  const maxBytes = options.maxBytes ?? OTLP_DEFAULT_MAX_BYTES;
+  const maxSpans = Math.max(1, options.maxSpans ?? OTLP_DEFAULT_MAX_SPANS);
+  const emptyResourceBytes = new Map<string, number>();
+  const requests: OtlpRequest[] = [];
+  let batch = new Map<string, OtlpSpan[]>();
+  let batchBytes = EMPTY_REQUEST_BYTES;
+  let batchSpans = 0;
+
+  // Exact size of what adding one span adds to the request's JSON text.
+  const addedBytes = (service: string, spanBytes: number): number => {
+    if (batch.has(service)) return spanBytes + 1;
+    let empty = emptyResourceBytes.get(service);
+    if (empty === undefined) {
+      empty = byteLength(JSON.stringify(makeResourceSpans(service, [], options.scopeVersion)));
+      emptyResourceBytes.set(service, empty);
+    }
+    return empty + spanBytes + (batch.size > 0 ? 1 : 0);
+  };
+  const flush = (): void => {
+    requests.push({
+      resourceSpans: [...batch].map(([service, spans]) => makeResourceSpans(service, spans, options.scopeVersion)),
+    });
+    batch = new Map();
+    batchBytes = EMPTY_REQUEST_BYTES;
+    batchSpans = 0;
+  };
+
+  for (const trace of traces) {
+    for (const span of listSpans(trace)) {
+      const service = span.service ?? UNKNOWN_SERVICE;
+      const otlpSpan = toOtlpSpan(span);
+      const spanBytes = byteLength(JSON.stringify(otlpSpan));
+      let added = addedBytes(service, spanBytes);
+      if (batchSpans > 0 && (batchSpans >= maxSpans || batchBytes + added > maxBytes)) {
+        flush();
+        added = addedBytes(service, spanBytes);
+      }
+      let spans = batch.get(service);
+      if (spans === undefined) {
+        spans = [];
+        batch.set(service, spans);
+      }
+      spans.push(otlpSpan);
+      batchBytes += added;
+      batchSpans += 1;
+    }
+  }
+  if (batchSpans > 0) flush();
+  return requests;
+}
+
+const EMPTY_REQUEST_BYTES = byteLength(JSON.stringify({ resourceSpans: [] }));
+
+function makeResourceSpans(service: string, spans: OtlpSpan[], scopeVersion: string | undefined): OtlpResourceSpans {
+  const scope: { name: string; version?: string } = { name: OTLP_SCOPE_NAME };
+  if (scopeVersion !== undefined) scope.version = scopeVersion;
+  return {
+    resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }] },
+    scopeSpans: [{ scope, spans }],
+  };
+}
+
+/**
+ * One span in OTLP/JSON: hex ids mapped per C.2 (originals kept as
+ * `tracelog.original_*` attributes), times as decimal-string ns, typed
+ * attributes, events, status and kind as integers.
+ */
+export function toOtlpSpan(span: Span): OtlpSpan {
+  const ids = mapSpanIds(span, 'hex32');
+  const startNs = span.startNs > 0n ? span.startNs : 0n;
+  const endNs = span.durationNs > 0n ? startNs + span.durationNs : startNs;
+  const reserved = new Set<string>(ids.originals.map(([key]) => key));
+  if (span.synthetic) reserved.add(SYNTHETIC_KEY);
+  const attributes = toOtlpAttributes(span.tags, reserved);
+  for (const [key, text] of ids.originals) attributes.push({ key, value: { stringValue: text } });
+  if (span.synthetic) attributes.push({ key: SYNTHETIC_KEY, value: { boolValue: true } });
+
+  const otlp: OtlpSpan = {
+    traceId: ids.traceId,
+    spanId: ids.spanId,
+    // A root omits parentSpanId, as the JS SDK does (B.1).
+    ...(ids.parentId === null ? {} : { parentSpanId: ids.parentId }),
+    name: span.name ?? '',
+    kind: span.kind === null ? 0 : OTLP_SPAN_KIND[span.kind],
+    startTimeUnixNano: startNs.toString(),
+    endTimeUnixNano: endNs.toString(),
+    attributes,
+    events: span.events.map((event) => toOtlpEvent(event, startNs)),
+  };
+  if (span.error) {
+    otlp.status = span.statusMessage === null ? { code: STATUS_ERROR } : { code: STATUS_ERROR, message: span.statusMessage };
+  } else if (span.statusMessage !== null) {
+    // Kept so an import restores it; receivers ignore a message without ERROR (B.1).
+    otlp.status = { code: STATUS_UNSET, message: span.statusMessage };
+  }
+  return otlp;
+}
+
+function toOtlpEvent(event: SpanEvent, spanStartNs: bigint): OtlpEvent {
+  const timeNs = event.timeNs === null ? spanStartNs : event.timeNs > 0n ? event.timeNs : 0n;
+  return { timeUnixNano: timeNs.toString(), name: event.name, attributes: toOtlpAttributes(event.fields, new Set()) };
+}
+
+/** Tags as `KeyValue`s; null values are omitted (B.1 "null → omit"), as are `skip` keys. */
+export function toOtlpAttributes(fields: Fields, skip: ReadonlySet<string>): OtlpKeyValue[] {
+  const attributes: OtlpKeyValue[] = [];
+  for (const key of Object.keys(fields)) {
+    if (skip.has(key)) continue;
+    const value = toAnyValue(fields[key]!);
+    if (value !== null) attributes.push({ key, value });
+  }
+  return attributes;
+}
+
+/**
+ * A JSON value as `AnyValue` (B.1 "Map tags"): string, bool, int64 as decimal
+ * string, double, array, object as kvlist; null gives null.
+ */
+export function toAnyValue(value: JsonValue): OtlpAnyValue | null {
+  const typed = classifyValue(value);
+  switch (typed.type) {
+    case 'null':
+      return null;
+    case 'string':
+      return { stringValue: typed.value };
+    case 'bool':
+      return { boolValue: typed.value };
+    case 'int':
+      return { intValue: typed.value };
+    case 'double':
+      return { doubleValue: typed.value };
+    case 'array':
+      // A null element stays in place as an empty AnyValue, so positions survive.
+      return { arrayValue: { values: typed.value.map((item) => toAnyValue(item) ?? {}) } };
+    case 'object':
+      return { kvlistValue: { values: toOtlpAttributes(typed.value, new Set()) } };
+  }
+}
+
+function byteLength(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
+}
