@@ -1,0 +1,158 @@
+/**
+ * Helpers shared by the OTLP, Zipkin and Jaeger importers: reading numbers
+ * that may be JS numbers, LosslessNumber or decimal text, building span and
+ * event records, and restoring the original ids our exporters recorded.
+ * Pure: no I/O.
+ */
+import { LosslessNumber, type Fields, type JsonObject, type JsonValue, type LogRecord, type SpanKind } from '../types.js';
+import { scaleDecimal, scaleNumber } from './decimal.js';
+
+/** What an imported document yields: span records, event records, and how many spans were unusable. */
+export interface ImportResult {
+  records: LogRecord[];
+  events: LogRecord[];
+  /** Spans dropped for lack of a trace or span id. */
+  skipped: number;
+}
+
+/** Attribute/tag keys the exporters add (FORMATS.md C.2 "Also"); mirrored from src/export/ids.ts. */
+export const ORIGINAL_TRACE_ID_KEY = 'tracelog.original_trace_id';
+export const ORIGINAL_SPAN_ID_KEY = 'tracelog.original_span_id';
+export const ORIGINAL_PARENT_ID_KEY = 'tracelog.original_parent_id';
+export const SYNTHETIC_KEY = 'tracelog.synthetic';
+
+const SPAN_KINDS: ReadonlySet<string> = new Set(['internal', 'server', 'client', 'producer', 'consumer']);
+const INT_TEXT = /^[+-]?\d+$/;
+const ZERO_ID = /^(0x)?0*$/i;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+export function isObject(value: unknown): value is JsonObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof LosslessNumber);
+}
+
+export function newFields(): Fields {
+  return Object.create(null) as Fields;
+}
+
+/** A non-empty trimmed string, or null. */
+export function readString(value: unknown): string | null {
+  if (typeof value !== 'string') return null;
+  const text = value.trim();
+  return text === '' ? null : text;
+}
+
+/** An id as lowercase text (hex ids are case-insensitive), or null when absent or empty. */
+export function readHexId(value: unknown): string | null {
+  const text = readString(value);
+  return text === null ? null : text.toLowerCase();
+}
+
+/** A parent id, null when absent, empty or all zeros (FORMATS.md C.2 rule 1). */
+export function readParentId(value: unknown): string | null {
+  const text = readHexId(value);
+  return text === null || ZERO_ID.test(text) ? null : text;
+}
+
+/**
+ * A number given as a JS number, LosslessNumber or decimal text, times
+ * `unitNs`, exactly (decimal.ts); null when absent or not a number.
+ */
+export function readScaledNs(value: unknown, unitNs: bigint): bigint | null {
+  if (typeof value === 'number') return scaleNumber(value, unitNs);
+  if (value instanceof LosslessNumber) return scaleDecimal(value.text.trim(), unitNs);
+  if (typeof value === 'string') return scaleDecimal(value.trim(), unitNs);
+  return null;
+}
+
+/** Integer text as a JSON value: a number when exact (±(2^53−1)), else LosslessNumber with canonical digits. */
+export function intFromText(text: string): JsonValue {
+  const trimmed = text.trim();
+  if (!INT_TEXT.test(trimmed)) return trimmed;
+  const big = BigInt(trimmed);
+  return big <= MAX_SAFE && big >= -MAX_SAFE ? Number(big) : new LosslessNumber(big.toString());
+}
+
+/** A lowercase span kind name, or null. */
+export function readSpanKind(value: unknown): SpanKind | null {
+  if (typeof value !== 'string') return null;
+  const kind = value.trim().toLowerCase();
+  return SPAN_KINDS.has(kind) ? (kind as SpanKind) : null;
+}
+
+export interface SpanIds {
+  traceId: string;
+  spanId: string;
+  parentId: string | null;
+}
+
+/**
+ * Replaces mapped ids by the originals recorded in `tracelog.original_*` tags
+ * and removes those tags and `tracelog.synthetic` from `tags`, so an export
+ * read back gives the ids as first written. Returns whether the span was a
+ * synthetic placeholder.
+ */
+export function restoreOriginalIds(tags: Fields, ids: SpanIds): { ids: SpanIds; synthetic: boolean } {
+  const restored = { ...ids };
+  const trace = tags[ORIGINAL_TRACE_ID_KEY];
+  const span = tags[ORIGINAL_SPAN_ID_KEY];
+  const parent = tags[ORIGINAL_PARENT_ID_KEY];
+  if (typeof trace === 'string') restored.traceId = trace;
+  if (typeof span === 'string') restored.spanId = span;
+  if (typeof parent === 'string') restored.parentId = parent;
+  const flag = tags[SYNTHETIC_KEY];
+  const synthetic = flag === true || flag === 'true';
+  delete tags[ORIGINAL_TRACE_ID_KEY];
+  delete tags[ORIGINAL_SPAN_ID_KEY];
+  delete tags[ORIGINAL_PARENT_ID_KEY];
+  delete tags[SYNTHETIC_KEY];
+  return { ids: restored, synthetic };
+}
+
+/** A `span` record (one finished span) from an imported document. */
+export function makeSpanRecord(
+  fields: Pick<
+    LogRecord,
+    'traceId' | 'spanId' | 'parentId' | 'name' | 'service' | 'timeNs' | 'timeDigits' | 'durationNs' | 'error' | 'statusMessage' | 'spanKind' | 'tags'
+  >,
+  source: string,
+  line: number,
+): LogRecord {
+  return { kind: 'span', ...fields, message: null, source, line };
+}
+
+/** An `event` record: a span event whose name travels as the message, as log-line events do. */
+export function makeEventRecord(
+  ids: { traceId: string; spanId: string },
+  service: string | null,
+  timeNs: bigint | null,
+  timeDigits: number,
+  name: string,
+  tags: Fields,
+  source: string,
+  line: number,
+): LogRecord {
+  return {
+    kind: 'event',
+    traceId: ids.traceId,
+    spanId: ids.spanId,
+    parentId: null,
+    name: null,
+    service,
+    timeNs,
+    timeDigits,
+    durationNs: null,
+    error: false,
+    statusMessage: null,
+    spanKind: null,
+    message: name,
+    tags,
+    source,
+    line,
+  };
+}
+
+/** Duration from start and end, never negative; null unless both are known. */
+export function durationBetween(startNs: bigint | null, endNs: bigint | null): bigint | null {
+  if (startNs === null || endNs === null) return null;
+  return endNs > startNs ? endNs - startNs : 0n;
+}
