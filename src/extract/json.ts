@@ -6,12 +6,27 @@
  */
 import { LosslessNumber, type JsonObject, type JsonValue } from '../types.js';
 
-/** A bare number token with 16 or more digits somewhere: the only case JSON.parse may round. */
-const LONG_NUMBER = /[:,[]\s*-?\d[\d.eE+-]{15,}/;
+/** A bare number token with 16 or more characters: the only kind JSON.parse may round. */
+const LONG_NUMBER = /[:,[]\s*(-?\d[\d.eE+-]{15,})/g;
+
+/**
+ * True when some number in the text would not survive JSON.parse: its shortest
+ * round-trip text differs from what was written (an id above 2^53, 20 digits of
+ * fraction). Floats that JavaScript itself wrote pass, so most lines stay fast.
+ */
+function needsLossless(text: string): boolean {
+  LONG_NUMBER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = LONG_NUMBER.exec(text)) !== null) {
+    const token = m[1]!;
+    if (String(Number(token)) !== token) return true;
+  }
+  return false;
+}
 
 /** Parses one JSON text; throws SyntaxError when it is not JSON. */
 export function parseJson(text: string): JsonValue {
-  if (!LONG_NUMBER.test(text)) return JSON.parse(text) as JsonValue;
+  if (!needsLossless(text)) return JSON.parse(text) as JsonValue;
   return parseLossless(text);
 }
 

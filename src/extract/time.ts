@@ -86,6 +86,9 @@ export function parseTimestamp(value: JsonValue | undefined, unit?: TimeUnit): I
   return null;
 }
 
+let lastSecs: bigint | null = null;
+let lastBase = '';
+
 /** RFC 3339 UTC text with at least `digits` fractional digits, more when the value needs them. */
 export function formatRfc3339(ns: bigint, digits: number): string {
   let secs = ns / 1_000_000_000n;
@@ -94,7 +97,12 @@ export function formatRfc3339(ns: bigint, digits: number): string {
     rem += 1_000_000_000n;
     secs -= 1n;
   }
-  const base = new Date(Number(secs) * 1000).toISOString().replace(/\.\d+Z$/, '');
+  // Many spans share a second: remember the last one's text.
+  if (secs !== lastSecs) {
+    lastSecs = secs;
+    lastBase = new Date(Number(secs) * 1000).toISOString().replace(/\.\d+Z$/, '');
+  }
+  const base = lastBase;
   const frac = rem.toString().padStart(9, '0');
   const needed = frac.replace(/0+$/, '').length;
   const shown = Math.max(digits, needed);

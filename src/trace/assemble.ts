@@ -124,7 +124,8 @@ function newDraft(record: LogRecord, order: number): Draft {
     startDigits: 0,
     durationNs: null,
     endNs: null,
-    tags: Object.create(null) as Fields,
+    // The first record's tags become the span's (records are not reused).
+    tags: record.tags,
     error: false,
     statusMessage: null,
     kind: null,
@@ -156,7 +157,7 @@ function mergeInto(draft: Draft, record: LogRecord): void {
     draft.durationNs = draft.endNs - draft.startNs;
   }
   draft.complete = draft.durationNs !== null;
-  for (const key of Object.keys(record.tags)) if (!(key in draft.tags)) draft.tags[key] = record.tags[key]!;
+  if (draft.tags !== record.tags) for (const key of Object.keys(record.tags)) if (!(key in draft.tags)) draft.tags[key] = record.tags[key]!;
 }
 
 function compareBig(a: bigint, b: bigint): number {
