@@ -53,7 +53,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
     program
       .command('convert')
       .description('write the traces found in logs as span JSON or another trace format')
-      .addOption(new Option('-f, --format <format>', 'output format').choices(['spans', 'traces']).default('spans'))
+      .addOption(new Option('-f, --format <format>', 'output format').choices(['spans', 'traces', 'otlp', 'zipkin', 'jaeger', 'chrome']).default('spans'))
       .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
       .option('--follow', 'write each trace as soon as it is complete (for endless input such as tail -f)', false)
       .addHelpText(

@@ -1,18 +1,25 @@
 /**
- * `tracelog convert`: logs in, traces out, as tracelog's span JSON (one span or
- * one trace a line) or an interchange format.
+ * `tracelog convert`: logs in, traces out — tracelog's span JSON (one span or
+ * one trace a line), OTLP/JSON, Zipkin v2, Jaeger UI JSON or Chrome trace
+ * events. Output streams trace by trace except for Chrome's, which lays out
+ * lanes over the whole input.
  */
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
+import { toChromeTrace } from '../export/chrome.js';
+import { toJaegerTrace } from '../export/jaeger.js';
+import { toOtlpRequests, type OtlpOptions } from '../export/otlp.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
+import { toZipkinSpans } from '../export/zipkin.js';
 import type { FieldOverrides } from '../extract/fields.js';
+import type { Trace } from '../types.js';
 import type { Io } from './io.js';
 import { streamTraces, type FollowSettings } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
-export type ConvertFormat = 'spans' | 'traces';
-export const CONVERT_FORMATS: readonly ConvertFormat[] = ['spans', 'traces'];
+export type ConvertFormat = 'spans' | 'traces' | 'otlp' | 'zipkin' | 'jaeger' | 'chrome';
+export const CONVERT_FORMATS: readonly ConvertFormat[] = ['spans', 'traces', 'otlp', 'zipkin', 'jaeger', 'chrome'];
 
 export interface ConvertOptions {
   files: string[];
@@ -24,26 +31,122 @@ export interface ConvertOptions {
   maxLineBytes: number;
   /** Emit each trace as it completes instead of after all input. */
   follow: FollowSettings | null;
+  /** OTLP request bounds. */
+  otlp?: OtlpOptions;
+}
+
+/** Turns traces into output text, piece by piece. */
+interface FormatWriter {
+  start(): string;
+  /** Text for one trace (may be empty while a batch fills). */
+  trace(trace: Trace): string;
+  end(): string;
+}
+
+/** One JSON document a line per group of traces: OTLP requests stay within their bounds. */
+function otlpWriter(options: OtlpOptions, follow: boolean): FormatWriter {
+  let pending: Trace[] = [];
+  let pendingSpans = 0;
+  const maxSpans = options.maxSpans ?? 512;
+  const flush = (): string => {
+    if (pending.length === 0) return '';
+    const text = toOtlpRequests(pending, options).map((r) => `${JSON.stringify(r)}\n`).join('');
+    pending = [];
+    pendingSpans = 0;
+    return text;
+  };
+  return {
+    start: () => '',
+    trace(trace) {
+      pending.push(trace);
+      pendingSpans += trace.spanCount;
+      return follow || pendingSpans >= maxSpans ? flush() : '';
+    },
+    end: flush,
+  };
+}
+
+/** A JSON array (Zipkin) or `{data:[…]}` (Jaeger) written element by element; JSONL in follow mode. */
+function listWriter(open: string, close: string, items: (trace: Trace) => unknown[], follow: boolean): FormatWriter {
+  let first = true;
+  if (follow) {
+    return {
+      start: () => '',
+      trace: (trace) => `${open}${items(trace).map((i) => JSON.stringify(i)).join(',')}${close}\n`,
+      end: () => '',
+    };
+  }
+  return {
+    start: () => open,
+    trace(trace) {
+      const parts = items(trace).map((i) => JSON.stringify(i));
+      if (parts.length === 0) return '';
+      const text = `${first ? '' : ','}${parts.join(',')}`;
+      first = false;
+      return text;
+    },
+    end: () => `${close}\n`,
+  };
+}
+
+function chromeWriter(follow: boolean): FormatWriter {
+  const traces: Trace[] = [];
+  return {
+    start: () => '',
+    trace(trace) {
+      if (follow) return `${JSON.stringify(toChromeTrace([trace]))}\n`;
+      traces.push(trace);
+      return '';
+    },
+    end: () => (follow ? '' : `${JSON.stringify(toChromeTrace(traces))}\n`),
+  };
+}
+
+function spanWriter(format: 'spans' | 'traces'): FormatWriter {
+  return {
+    start: () => '',
+    trace: (trace) => (format === 'traces' ? `${traceToJson(trace)}\n` : traceToSpanLines(trace).map((l) => `${l}\n`).join('')),
+    end: () => '',
+  };
+}
+
+export function formatWriter(format: ConvertFormat, follow: boolean, otlp: OtlpOptions = {}): FormatWriter {
+  switch (format) {
+    case 'spans':
+    case 'traces':
+      return spanWriter(format);
+    case 'otlp':
+      return otlpWriter(otlp, follow);
+    case 'zipkin':
+      return listWriter('[', ']', (t) => toZipkinSpans([t]), follow);
+    case 'jaeger':
+      return listWriter('{"data":[', '],"total":0,"limit":0,"offset":0,"errors":null}', (t) => [toJaegerTrace(t)], follow);
+    case 'chrome':
+      return chromeWriter(follow);
+  }
 }
 
 export async function runConvert(options: ConvertOptions, io: Io): Promise<number> {
   const diagnostics = new Diagnostics();
   const out = openOutput(options.output, io);
+  const writer = formatWriter(options.format, options.follow !== null, options.otlp);
   let ok = false;
   try {
+    await out.writer.write(writer.start());
     const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
     await streamTraces(load, options.follow, io, diagnostics, async (trace) => {
       if (out.writer.closed) return;
-      if (options.format === 'traces') await out.writer.line(traceToJson(trace));
-      else for (const line of traceToSpanLines(trace)) await out.writer.line(line);
+      const text = writer.trace(trace);
+      if (text) await out.writer.write(text);
       // Live output: each trace reaches the reader as soon as it is complete.
       if (options.follow) await out.writer.flush();
     });
+    await out.writer.write(writer.end());
     // Sources that could not be read are reported; what the others gave is still written whole.
     ok = !io.signal?.aborted;
   } finally {
     await out.close(ok);
   }
-  if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', io.signal.reason as number);
+  if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   return reportDiagnostics(diagnostics, io, options.quiet);
 }
