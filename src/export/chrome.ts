@@ -9,6 +9,7 @@ import { listSpans } from '../trace/walk.js';
 import { UNKNOWN_SERVICE } from './otlp.js';
 import { microsWithFraction, toPlainJson } from './values.js';
 
+/** One trace event: a complete slice (X), an instant (i) or metadata (M). */
 export interface ChromeEvent {
   ph: 'X' | 'i' | 'M';
   name: string;
@@ -22,6 +23,7 @@ export interface ChromeEvent {
   args?: Record<string, JsonValue>;
 }
 
+/** The object container form (B.4), preferred over a bare event array. */
 export interface ChromeTraceDocument {
   traceEvents: ChromeEvent[];
   displayTimeUnit: 'ms';

@@ -9,25 +9,30 @@ import { SYNTHETIC_KEY, mapSpanIds, toTraceIdHex16or32, isDecimalIdText } from '
 import { UNKNOWN_SERVICE } from './otlp.js';
 import { classifyValue, floorMicros, isSafeIntegerText, roundMicros, stringifyJsonValue } from './values.js';
 
+/** The value types of a Jaeger key-value (B.3). */
 export type JaegerTagType = 'string' | 'bool' | 'int64' | 'float64' | 'binary';
 
+/** A tag, process tag or log field: `{key, type, value}`. */
 export interface JaegerTag {
   key: string;
   type: JaegerTagType;
   value: string | boolean | number;
 }
 
+/** A link to another span; the parent is the CHILD_OF one. */
 export interface JaegerReference {
   refType: 'CHILD_OF' | 'FOLLOWS_FROM';
   traceID: string;
   spanID: string;
 }
 
+/** A span log (an event): epoch µs and fields. */
 export interface JaegerLog {
   timestamp: number;
   fields: JaegerTag[];
 }
 
+/** A span as the Jaeger UI reads it (internal/uimodel/model.go Span). */
 export interface JaegerSpan {
   traceID: string;
   spanID: string;
@@ -41,11 +46,13 @@ export interface JaegerSpan {
   warnings: string[] | null;
 }
 
+/** A service, referenced from spans by `processID`. */
 export interface JaegerProcess {
   serviceName: string;
   tags: JaegerTag[];
 }
 
+/** One trace: its spans and the processes they point at. */
 export interface JaegerTrace {
   traceID: string;
   spans: JaegerSpan[];
@@ -53,6 +60,7 @@ export interface JaegerTrace {
   warnings: string[] | null;
 }
 
+/** The query API envelope the UI upload accepts. */
 export interface JaegerDocument {
   data: JaegerTrace[];
   total: number;

@@ -15,6 +15,7 @@ export const OTLP_DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
 export const OTLP_DEFAULT_MAX_SPANS = 512;
 /** Resource `service.name` for spans with no service, as the OTel SDKs default it. */
 export const UNKNOWN_SERVICE = 'unknown_service';
+/** `scope.name` of every exported span. */
 export const OTLP_SCOPE_NAME = 'tracelog';
 
 /** `Span.SpanKind` enum values; JSON must carry the integer (B.1 "Enums must be integers"). */
@@ -38,17 +39,20 @@ export type OtlpAnyValue =
   | { kvlistValue: { values: OtlpKeyValue[] } }
   | Record<string, never>;
 
+/** An attribute: `{key, value}` (common.proto KeyValue). */
 export interface OtlpKeyValue {
   key: string;
   value: OtlpAnyValue;
 }
 
+/** `Span.Event` (trace.proto). */
 export interface OtlpEvent {
   timeUnixNano: string;
   name: string;
   attributes: OtlpKeyValue[];
 }
 
+/** A span in OTLP/JSON: lowerCamelCase proto field names, hex ids, int64 times as decimal strings (B.1). */
 export interface OtlpSpan {
   traceId: string;
   spanId: string;
@@ -62,15 +66,18 @@ export interface OtlpSpan {
   status?: { code: number; message?: string };
 }
 
+/** All spans of one service: its resource plus one scope. */
 export interface OtlpResourceSpans {
   resource: { attributes: OtlpKeyValue[] };
   scopeSpans: Array<{ scope: { name: string; version?: string }; spans: OtlpSpan[] }>;
 }
 
+/** `ExportTraceServiceRequest`: one line of output, one POST to /v1/traces. */
 export interface OtlpRequest {
   resourceSpans: OtlpResourceSpans[];
 }
 
+/** Limits and scope version for `toOtlpRequests`. */
 export interface OtlpOptions {
   /** UTF-8 size limit of each request's JSON text (default 4 MiB). A single larger span gets a request of its own. */
   maxBytes?: number;

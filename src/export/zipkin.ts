@@ -8,11 +8,13 @@ import { listSpans } from '../trace/walk.js';
 import { SYNTHETIC_KEY, mapSpanIds } from './ids.js';
 import { floorMicros, roundMicros, stringifyTagValue } from './values.js';
 
+/** An event: epoch µs and a short value (zipkin2-api.yaml Annotation). */
 export interface ZipkinAnnotation {
   timestamp: number;
   value: string;
 }
 
+/** A Zipkin v2 span (zipkin2-api.yaml Span), as this writer fills it. */
 export interface ZipkinSpan {
   traceId: string;
   id: string;

@@ -10,6 +10,7 @@ import { importJaeger, listJaegerTraces } from './import-jaeger.js';
 import { importOtlp } from './import-otlp.js';
 import { importZipkin } from './import-zipkin.js';
 
+/** The document formats the importers read. */
 export type DocumentFormat = 'otlp' | 'zipkin' | 'jaeger';
 
 /**

@@ -26,10 +26,12 @@ const INT_TEXT = /^[+-]?\d+$/;
 const ZERO_ID = /^(0x)?0*$/i;
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
+/** A JSON object (not an array, null or a LosslessNumber). */
 export function isObject(value: unknown): value is JsonObject {
   return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof LosslessNumber);
 }
 
+/** An empty tag object with no prototype, so any key is just a key. */
 export function newFields(): Fields {
   return Object.create(null) as Fields;
 }
@@ -79,6 +81,7 @@ export function readSpanKind(value: unknown): SpanKind | null {
   return SPAN_KINDS.has(kind) ? (kind as SpanKind) : null;
 }
 
+/** The three ids of a span record. */
 export interface SpanIds {
   traceId: string;
   spanId: string;
