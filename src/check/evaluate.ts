@@ -1,0 +1,465 @@
+/**
+ * The core of `tracelog check`: spans over their limit (most specific rule, else
+ * `max`), percentile limits, baseline regressions and structural findings, fed
+ * one trace at a time. Memory stays bounded: the worst violations are kept and
+ * the rest counted. Pure: no I/O, no clock; exit statuses belong to the CLI.
+ */
+import type { Span, Trace } from '../types.js';
+import { walkSpans } from '../trace/walk.js';
+import { DurationSamples, DEFAULT_EXACT_LIMIT } from '../trace/duration-samples.js';
+import { formatDuration } from '../render/format-duration.js';
+import { compileRules, percentileRuleLabel, type DurationRule, type PercentileRule, type Percentile } from './rules.js';
+import { compilePattern, matchesPattern } from './pattern.js';
+import { STRUCTURE_KINDS, type StructureKind } from './config.js';
+import {
+  compareBaseline,
+  DEFAULT_MIN_SAMPLES,
+  DEFAULT_REGRESSION_FRACTION,
+  type BaselineComparison,
+  type BaselineSummary,
+  type OperationComparison,
+} from './baseline.js';
+import { DEFAULT_MAX_OPERATIONS, OperationDurations, operationKey } from './operation-durations.js';
+import { WorstKept } from './worst-kept.js';
+
+/** Violations (and warnings) kept in memory when no limit is given; the rest are counted. */
+export const DEFAULT_MAX_VIOLATIONS_KEPT = 1000;
+
+/** What a violation or warning is about. */
+export type ViolationKind = 'max' | 'rule' | 'percentile' | 'regression' | 'orphan' | 'cycle' | 'duplicate' | 'skew';
+
+/**
+ * One thing over its limit, or one structural finding. Durations in ns. Span
+ * violations carry the trace and span id (`tracelog view --trace ID`); percentile
+ * and regression violations concern many spans and have none.
+ */
+export interface Violation {
+  kind: ViolationKind;
+  /** `max`, a rule's pattern, `p95 PATTERN`, `regression p95`, or a structural kind (`orphans`). */
+  rule: string;
+  service: string | null;
+  name: string | null;
+  durationNs: bigint | null;
+  limitNs: bigint | null;
+  /** durationNs − limitNs; null for structural findings. */
+  excessNs: bigint | null;
+  traceId: string | null;
+  spanId: string | null;
+  /** A short explanation: "p95 of 1234 spans", "parent a1 never arrived", … */
+  detail: string | null;
+}
+
+export interface CheckOptions {
+  /** Limit for spans no rule matches. */
+  maxNs?: bigint | null | undefined;
+  /** Per-pattern limits; most specific wins (see `compileRules`). */
+  rules?: readonly DurationRule[];
+  percentileRules?: readonly PercentileRule[];
+  /** Structural findings that are violations instead of warnings. */
+  failOn?: readonly StructureKind[];
+  /** Baseline run to compare each operation's p50 and p95 with. */
+  baseline?: BaselineSummary | null | undefined;
+  /** Relative rise that counts as a regression; default 0.2. */
+  regressionFraction?: number | undefined;
+  /** Samples needed on both sides to judge an operation; default 5. */
+  minSamples?: number | undefined;
+  /** Violations, and separately warnings, kept in memory; default 1000. */
+  maxViolationsKept?: number;
+  /** Durations kept exactly per percentile rule or operation; default 100,000. */
+  exactLimit?: number;
+  /** Operations tracked for the baseline and the per-operation summary; default 10,000. */
+  maxOperations?: number;
+}
+
+/** One rule applied to one operation: a JUnit test case. */
+export interface CheckedOperation {
+  kind: 'max' | 'rule';
+  /** `max` or the rule's pattern. */
+  rule: string;
+  limitNs: bigint;
+  service: string | null;
+  name: string | null;
+  /** True for the bucket gathering operations past `maxOperations`. */
+  other: boolean;
+  spanCount: number;
+  violationCount: number;
+  /** Longest span seen. */
+  worstNs: bigint;
+}
+
+export interface PercentileOutcome {
+  percentile: Percentile;
+  pattern: string;
+  /** `p95 PATTERN`. */
+  rule: string;
+  limitNs: bigint;
+  /** Null when no span matched. */
+  valueNs: bigint | null;
+  sampleCount: number;
+  exact: boolean;
+  passed: boolean;
+}
+
+export interface CheckResult {
+  passed: boolean;
+  traceCount: number;
+  /** Spans seen, placeholders excluded. */
+  spanCount: number;
+  /** Worst excess first; at most `maxViolationsKept`. */
+  violations: Violation[];
+  /** All violations, including those not kept. */
+  violationCount: number;
+  /** All violations by kind. */
+  violationCounts: Record<ViolationKind, number>;
+  warnings: Violation[];
+  warningCount: number;
+  /** Structural findings by kind, whether warnings or violations. */
+  structure: Record<StructureKind, number>;
+  failOn: StructureKind[];
+  maxNs: bigint | null;
+  /** Every (rule, operation) pair checked, by rule then operation. */
+  checked: CheckedOperation[];
+  percentiles: PercentileOutcome[];
+  baseline: BaselineComparison | null;
+  /** Rules (`db:*`, `p95 *:GET /x`) that matched no span: often a typo. */
+  unusedRules: string[];
+  /** The relative error of approximate percentiles (0.01). */
+  relativeAccuracy: number;
+}
+
+/** Feeds traces one at a time; `finish()` evaluates. */
+export interface CheckAccumulator {
+  add(trace: Trace): void;
+  finish(): CheckResult;
+}
+
+const KIND_OF_STRUCTURE: Record<StructureKind, ViolationKind> = {
+  orphans: 'orphan',
+  cycles: 'cycle',
+  duplicates: 'duplicate',
+  skew: 'skew',
+};
+
+/** Caches per operation stop growing here; lookups still work, uncached. */
+const MAX_CACHED_OPERATIONS = 50_000;
+
+interface Offered {
+  violation: Violation;
+  seq: number;
+}
+
+/** Positive when `a` is worse: larger excess first, findings without one last, then earlier first. */
+function compareOffered(a: Offered, b: Offered): number {
+  const x = a.violation.excessNs;
+  const y = b.violation.excessNs;
+  if (x !== y) {
+    if (x === null) return -1;
+    if (y === null) return 1;
+    return x > y ? 1 : -1;
+  }
+  return b.seq - a.seq;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function formatChange(change: number | null): string {
+  if (change === null) return 'from 0';
+  const pct = (change * 100).toFixed(1);
+  return `${change >= 0 ? '+' : ''}${pct}%`;
+}
+
+/** Starts an incremental check run. */
+export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumulator {
+  const maxNs = options.maxNs ?? null;
+  const rules = options.rules ?? [];
+  const ruleSet = compileRules(rules);
+  const percentileRules = options.percentileRules ?? [];
+  const percentilePatterns = percentileRules.map((r) => compilePattern(r.pattern));
+  const failOn = new Set(options.failOn ?? []);
+  const kept = options.maxViolationsKept ?? DEFAULT_MAX_VIOLATIONS_KEPT;
+  const exactLimit = options.exactLimit ?? DEFAULT_EXACT_LIMIT;
+  const maxOperations = options.maxOperations ?? DEFAULT_MAX_OPERATIONS;
+
+  const violations = new WorstKept<Offered>(kept, compareOffered);
+  const violationCounts: Record<ViolationKind, number> = {
+    max: 0,
+    rule: 0,
+    percentile: 0,
+    regression: 0,
+    orphan: 0,
+    cycle: 0,
+    duplicate: 0,
+    skew: 0,
+  };
+  const offerViolation = (violation: Violation): void => {
+    violationCounts[violation.kind]++;
+    violations.offer({ violation, seq: seq++ });
+  };
+  const warnings = new WorstKept<Offered>(kept, compareOffered);
+  let seq = 0;
+  const structure: Record<StructureKind, number> = { orphans: 0, cycles: 0, duplicates: 0, skew: 0 };
+  const checked = new Map<string, CheckedOperation>();
+  const ruleUsed = rules.map(() => false);
+  const percentileSamples = percentileRules.map(() => new DurationSamples(exactLimit));
+  const ruleCache = new Map<string, number>();
+  const percentileCache = new Map<string, number[]>();
+  const operations = options.baseline ? new OperationDurations(exactLimit, maxOperations) : null;
+  let traceCount = 0;
+  let spanCount = 0;
+  let result: CheckResult | null = null;
+
+  const offerFinding = (kind: StructureKind, span: Span, trace: Trace, detail: string, subject: Span = span): void => {
+    structure[kind]++;
+    const violation: Violation = {
+      kind: KIND_OF_STRUCTURE[kind],
+      rule: kind,
+      service: subject.service,
+      name: subject.name,
+      durationNs: null,
+      limitNs: null,
+      excessNs: null,
+      traceId: trace.traceId,
+      spanId: subject.spanId,
+      detail,
+    };
+    if (failOn.has(kind)) offerViolation(violation);
+    else warnings.offer({ violation, seq: seq++ });
+  };
+
+  const checkStructure = (span: Span, trace: Trace): void => {
+    if (span.synthetic) {
+      const child = span.children[0];
+      offerFinding(
+        'orphans',
+        span,
+        trace,
+        child
+          ? `parent ${span.spanId} never arrived (${plural(span.children.length, 'orphaned span')})`
+          : `span ${span.spanId} never arrived (only its events did)`,
+        child ?? span,
+      );
+    }
+    if (span.cycleParentId !== null) {
+      offerFinding('cycles', span, trace, `parent link to ${span.cycleParentId} cut to break a cycle`);
+    }
+    if (span.duplicate) offerFinding('duplicates', span, trace, `span id ${span.spanId} used more than once`);
+    if (span.skew) offerFinding('skew', span, trace, 'starts before or ends after its parent');
+  };
+
+  const resolveRule = (key: string, span: Span): number => {
+    let index = ruleCache.get(key);
+    if (index === undefined) {
+      index = ruleSet.resolve(span.service, span.name);
+      if (ruleCache.size < MAX_CACHED_OPERATIONS) ruleCache.set(key, index);
+    }
+    return index;
+  };
+
+  const matchingPercentileRules = (key: string, span: Span): number[] => {
+    let indexes = percentileCache.get(key);
+    if (indexes === undefined) {
+      indexes = [];
+      for (let i = 0; i < percentilePatterns.length; i++) {
+        if (matchesPattern(percentilePatterns[i]!, span.service, span.name)) indexes.push(i);
+      }
+      if (percentileCache.size < MAX_CACHED_OPERATIONS) percentileCache.set(key, indexes);
+    }
+    return indexes;
+  };
+
+  const checkDuration = (key: string, span: Span, trace: Trace): void => {
+    const index = resolveRule(key, span);
+    const rule = index >= 0 ? rules[index]! : null;
+    const limitNs = rule ? rule.limitNs : maxNs;
+    if (limitNs === null) return;
+    if (rule) ruleUsed[index] = true;
+    const label = rule ? rule.pattern : 'max';
+    let pairKey = `${index}\u0000${key}`;
+    let entry = checked.get(pairKey);
+    if (!entry) {
+      const other = checked.size >= maxOperations;
+      if (other) {
+        pairKey = `${index}\u0000\u0001other`;
+        entry = checked.get(pairKey);
+      }
+      if (!entry) {
+        entry = {
+          kind: rule ? 'rule' : 'max',
+          rule: label,
+          limitNs,
+          service: other ? null : span.service,
+          name: other ? null : span.name,
+          other,
+          spanCount: 0,
+          violationCount: 0,
+          worstNs: 0n,
+        };
+        checked.set(pairKey, entry);
+      }
+    }
+    entry.spanCount++;
+    if (span.durationNs > entry.worstNs) entry.worstNs = span.durationNs;
+    if (span.durationNs <= limitNs) return;
+    entry.violationCount++;
+    offerViolation({
+      kind: rule ? 'rule' : 'max',
+      rule: label,
+      service: span.service,
+      name: span.name,
+      durationNs: span.durationNs,
+      limitNs,
+      excessNs: span.durationNs - limitNs,
+      traceId: trace.traceId,
+      spanId: span.spanId,
+      detail: null,
+    });
+  };
+
+  return {
+    add(trace: Trace): void {
+      if (result) throw new Error('check accumulator already finished');
+      traceCount++;
+      walkSpans(trace, (span) => {
+        checkStructure(span, trace);
+        if (span.synthetic) return;
+        spanCount++;
+        if (span.unfinished) return;
+        const key = operationKey(span.service, span.name);
+        checkDuration(key, span, trace);
+        if (percentileRules.length > 0) {
+          for (const i of matchingPercentileRules(key, span)) percentileSamples[i]!.add(span.durationNs);
+        }
+        operations?.add(key, span.service, span.name, span.durationNs);
+      });
+    },
+
+    finish(): CheckResult {
+      if (result) return result;
+      const percentiles: PercentileOutcome[] = percentileRules.map((rule, i) => {
+        const samples = percentileSamples[i]!;
+        const valueNs = samples.percentile(rule.percentile);
+        const passed = valueNs === null || valueNs <= rule.limitNs;
+        const label = percentileRuleLabel(rule);
+        if (!passed) {
+          offerViolation({
+            kind: 'percentile',
+            rule: label,
+            service: null,
+            name: null,
+            durationNs: valueNs,
+            limitNs: rule.limitNs,
+            excessNs: valueNs! - rule.limitNs,
+            traceId: null,
+            spanId: null,
+            detail: `p${rule.percentile} of ${plural(samples.count, 'span')}${samples.exact ? '' : ' (approximate, ±1%)'}`,
+          });
+        }
+        return {
+          percentile: rule.percentile,
+          pattern: rule.pattern,
+          rule: label,
+          limitNs: rule.limitNs,
+          valueNs,
+          sampleCount: samples.count,
+          exact: samples.exact,
+          passed,
+        };
+      });
+
+      let baseline: BaselineComparison | null = null;
+      if (options.baseline && operations) {
+        baseline = compareBaseline(operations.summarize(), options.baseline, {
+          regressionFraction: options.regressionFraction ?? DEFAULT_REGRESSION_FRACTION,
+          minSamples: options.minSamples ?? DEFAULT_MIN_SAMPLES,
+        });
+        for (const c of baseline.regressions) {
+          for (const v of regressionViolations(c, baseline.regressionFraction)) offerViolation(v);
+        }
+      }
+
+      const unusedRules = [
+        ...rules.filter((_, i) => !ruleUsed[i]).map((r) => r.pattern),
+        ...percentiles.filter((p) => p.sampleCount === 0).map((p) => p.rule),
+      ];
+
+      const checkedList = [...checked.values()].sort(compareChecked);
+      result = {
+        passed: violations.total === 0,
+        traceCount,
+        spanCount,
+        violations: violations.sorted().map((o) => o.violation),
+        violationCount: violations.total,
+        violationCounts,
+        warnings: warnings.sorted().map((o) => o.violation),
+        warningCount: warnings.total,
+        structure,
+        failOn: STRUCTURE_KINDS.filter((k) => failOn.has(k)),
+        maxNs,
+        checked: checkedList,
+        percentiles,
+        baseline,
+        unusedRules,
+        relativeAccuracy: 0.01,
+      };
+      return result;
+    },
+  };
+}
+
+function compareChecked(a: CheckedOperation, b: CheckedOperation): number {
+  const ka = [a.kind === 'max' ? 1 : 0, a.rule, a.other ? 1 : 0, a.service ?? '', a.name ?? ''];
+  const kb = [b.kind === 'max' ? 1 : 0, b.rule, b.other ? 1 : 0, b.service ?? '', b.name ?? ''];
+  for (let i = 0; i < ka.length; i++) {
+    if (ka[i]! < kb[i]!) return -1;
+    if (ka[i]! > kb[i]!) return 1;
+  }
+  return 0;
+}
+
+/** One violation per metric (p50, p95) that rose past the threshold. */
+function regressionViolations(c: OperationComparison, fraction: number): Violation[] {
+  const out: Violation[] = [];
+  const metrics: Array<['p50' | 'p95', bigint, bigint, number | null]> = [
+    ['p50', c.baseline.p50Ns, c.current.p50Ns, c.p50Change],
+    ['p95', c.baseline.p95Ns, c.current.p95Ns, c.p95Change],
+  ];
+  for (const [metric, beforeNs, nowNs, change] of metrics) {
+    if (change !== null && change <= fraction) continue;
+    const limitNs = BigInt(Math.floor(Number(beforeNs) * (1 + fraction)));
+    out.push({
+      kind: 'regression',
+      rule: `regression ${metric}`,
+      service: c.service,
+      name: c.name,
+      durationNs: nowNs,
+      limitNs,
+      excessNs: nowNs - limitNs,
+      traceId: null,
+      spanId: null,
+      detail: `${metric} ${formatDuration(beforeNs)} → ${formatDuration(nowNs)} (${formatChange(change)}; ${c.baseline.count} → ${c.current.count} spans)`,
+    });
+  }
+  return out;
+}
+
+function isAccumulator(input: Iterable<Trace> | CheckAccumulator): input is CheckAccumulator {
+  return typeof (input as CheckAccumulator).finish === 'function' && typeof (input as CheckAccumulator).add === 'function';
+}
+
+/**
+ * Evaluates a check over `input`: traces (any iterable), or an accumulator
+ * already fed (then `options` were given when it was created).
+ */
+export function evaluateCheck(input: Iterable<Trace> | CheckAccumulator, options: CheckOptions = {}): CheckResult {
+  if (isAccumulator(input)) return input.finish();
+  const acc = createCheckAccumulator(options);
+  for (const trace of input) acc.add(trace);
+  return acc.finish();
+}
+
+/** The exit status for a result: 0 when clean, 1 when there are violations. */
+export function exitCodeFor(result: CheckResult): 0 | 1 {
+  return result.violationCount > 0 ? 1 : 0;
+}
