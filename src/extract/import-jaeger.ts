@@ -14,6 +14,7 @@ import {
   readHexId,
   readParentId,
   readScaledNs,
+  readServiceName,
   readSpanKind,
   readString,
   restoreOriginalIds,
@@ -42,7 +43,8 @@ export function listJaegerTraces(value: JsonValue): JsonObject[] {
 /**
  * Every span of every trace. The parent is the first CHILD_OF reference,
  * else the first FOLLOWS_FROM, else the deprecated `parentSpanID`; the
- * service is `processes[processID].serviceName` (or an embedded `process`).
+ * service is `processes[processID].serviceName` (or an embedded `process`;
+ * `unknown_service` reads as none).
  * `span.kind`, `error`, `otel.status_code`/`otel.status_description` become
  * the span's kind and status. Placeholders marked `tracelog.synthetic` give
  * events only, as in `importOtlp`.
@@ -125,7 +127,7 @@ function readService(span: JsonObject, processes: JsonObject | null): string | n
     typeof processId === 'string' && processes !== null && Object.hasOwn(processes, processId)
       ? processes[processId]
       : span.process;
-  return isObject(process) ? readString(process.serviceName) : null;
+  return isObject(process) ? readServiceName(process.serviceName) : null;
 }
 
 /** `[{key, type, value}]` → tags, decoding each type (B.3: int64 may be a decimal string). */

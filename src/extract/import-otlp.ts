@@ -14,6 +14,7 @@ import {
   newFields,
   readParentId,
   readScaledNs,
+  readServiceName,
   readSpanKind,
   readString,
   restoreOriginalIds,
@@ -30,7 +31,8 @@ const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 /**
  * Every span of every `resourceSpans[].scopeSpans[]` (or the pre-1.0
  * `instrumentationLibrarySpans[]`). Each span takes `service.name` from its
- * resource; other resource attributes are not copied. Spans marked
+ * resource (`unknown_service` reads as none); other resource attributes are
+ * not copied. Spans marked
  * `tracelog.synthetic` were placeholders for missing parents: they yield no
  * span record (re-assembly makes the placeholder again), only their events.
  */
@@ -41,8 +43,7 @@ export function importOtlp(value: JsonValue, source: string, line: number): Impo
     if (!isObject(resourceSpans)) continue;
     const resource = resourceSpans.resource;
     const resourceTags = isObject(resource) ? readAttributes(resource.attributes) : newFields();
-    const serviceValue = resourceTags['service.name'];
-    const service = typeof serviceValue === 'string' && serviceValue !== '' ? serviceValue : null;
+    const service = readServiceName(resourceTags['service.name']);
     const scopes = resourceSpans.scopeSpans ?? resourceSpans.instrumentationLibrarySpans;
     if (!Array.isArray(scopes)) continue;
     for (const scope of scopes) {

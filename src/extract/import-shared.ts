@@ -21,6 +21,9 @@ export const ORIGINAL_SPAN_ID_KEY = 'tracelog.original_span_id';
 export const ORIGINAL_PARENT_ID_KEY = 'tracelog.original_parent_id';
 export const SYNTHETIC_KEY = 'tracelog.synthetic';
 
+/** Mirrored from src/export/otlp.ts. */
+export const UNKNOWN_SERVICE = 'unknown_service';
+
 const SPAN_KINDS: ReadonlySet<string> = new Set(['internal', 'server', 'client', 'producer', 'consumer']);
 const INT_TEXT = /^[+-]?\d+$/;
 const ZERO_ID = /^(0x)?0*$/i;
@@ -41,6 +44,16 @@ export function readString(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const text = value.trim();
   return text === '' ? null : text;
+}
+
+/**
+ * A service name, null when absent, empty or exactly `unknown_service`: the
+ * OTel SDK default (resource semantic conventions, `service.name`) that our
+ * exporters also write for spans without a service, so it means "not known".
+ */
+export function readServiceName(value: unknown): string | null {
+  const text = readString(value);
+  return text === null || text === UNKNOWN_SERVICE ? null : text;
 }
 
 /** An id as lowercase text (hex ids are case-insensitive), or null when absent or empty. */

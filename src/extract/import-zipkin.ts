@@ -13,6 +13,7 @@ import {
   readHexId,
   readParentId,
   readScaledNs,
+  readServiceName,
   readSpanKind,
   readString,
   restoreOriginalIds,
@@ -45,7 +46,7 @@ export function importZipkin(value: JsonValue, source: string, line: number): Im
     const tags = readTags(span.tags);
     const { ids, synthetic } = restoreOriginalIds(tags, { traceId, spanId, parentId: readParentId(span.parentId) });
     const status = takeStatus(tags);
-    const service = isObject(span.localEndpoint) ? readString(span.localEndpoint.serviceName) : null;
+    const service = isObject(span.localEndpoint) ? readServiceName(span.localEndpoint.serviceName) : null;
     const startNs = readScaledNs(span.timestamp, MICROS_NS);
     if (!synthetic) {
       result.records.push(

@@ -51,7 +51,7 @@ export function expectedSpanRecords(traces, format) {
         spanId: span.spanId,
         parentId: span.parentId,
         name: span.name,
-        service: format === 'zipkin' ? span.service : (span.service ?? 'unknown_service'),
+        service: span.service,
         timeNs: micro ? floorUs(span.startNs) : span.startNs,
         timeDigits: micro ? 6 : 9,
         durationNs:
@@ -83,7 +83,7 @@ export function expectedEventRecords(traces, format) {
           kind: 'event',
           traceId: span.traceId,
           spanId: span.spanId,
-          service: format === 'zipkin' ? span.service : (span.service ?? 'unknown_service'),
+          service: span.service,
           timeNs: format === 'otlp' ? timeNs : floorUs(timeNs),
           message: event.name,
           tags: format === 'zipkin' ? {} : canon(format === 'otlp' ? dropNullTags(event.fields) : jaegerTags(event.fields)),

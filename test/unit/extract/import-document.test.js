@@ -74,4 +74,23 @@ test('the importers read the same tracelog.* keys the exporters write', async ()
   for (const key of ['ORIGINAL_TRACE_ID_KEY', 'ORIGINAL_SPAN_ID_KEY', 'ORIGINAL_PARENT_ID_KEY', 'SYNTHETIC_KEY']) {
     assert.equal(shared[key], ids[key], key);
   }
+  const otlp = await import('../../../dist/export/otlp.js');
+  assert.equal(shared.UNKNOWN_SERVICE, otlp.UNKNOWN_SERVICE);
+});
+
+test('"unknown_service" exactly reads as no service in every format; "unknown_service:node" is a name', () => {
+  const span = (service) => {
+    const trace = hexTrace();
+    for (const root of trace.roots) root.service = service;
+    return [trace];
+  };
+  for (const [service, expected] of [
+    [null, null],
+    ['unknown_service', null],
+    ['unknown_service:node', 'unknown_service:node'],
+  ]) {
+    for (const doc of [toOtlpRequests(span(service))[0], toZipkinSpans(span(service)), toJaegerDocument(span(service))]) {
+      assert.equal(importDocument(doc, 'f', 1).records[0].service, expected, `${detectDocumentFormat(doc)} ${service}`);
+    }
+  }
 });
