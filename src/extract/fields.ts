@@ -55,6 +55,60 @@ const STATUS_MESSAGE_KEYS = ['status.message', 'Status.Description', 'otel.statu
 /** Prefixes of containers whose keys are tags themselves (the book's nested `tags`). */
 const TAG_CONTAINERS = ['tags.', 'attributes.'];
 
+/** Every list of candidate keys, by name, so one pass over a line's keys finds them all. */
+const KEY_LISTS = {
+  ...FIELD_CONVENTIONS,
+  duration: DURATION_KEYS.map(([key]) => key),
+  message: MESSAGE_KEYS,
+  kind: KIND_KEYS,
+  phase: PHASE_KEYS,
+  level: LEVEL_KEYS,
+  http: HTTP_STATUS_KEYS,
+  status: STATUS_KEYS,
+  statusMessage: STATUS_MESSAGE_KEYS,
+} as const;
+type KeyList = keyof typeof KEY_LISTS;
+
+/** key → the lists it is in, with its rank there (lower wins). */
+const KEY_INDEX = new Map<string, Array<[KeyList, number]>>();
+for (const list of Object.keys(KEY_LISTS) as KeyList[]) {
+  KEY_LISTS[list].forEach((key, rank) => {
+    const entries = KEY_INDEX.get(key) ?? [];
+    entries.push([list, rank]);
+    KEY_INDEX.set(key, entries);
+  });
+}
+
+/** The best-ranked key of each list present in a line with a usable value (not null, not ''). */
+type Found = Partial<Record<KeyList, [string, JsonValue]>>;
+
+function indexKeys(flat: Fields): { found: Found; errorKey: boolean; emptyIds: string[] } {
+  const found: Found = {};
+  const ranks: Partial<Record<KeyList, number>> = {};
+  const emptyIds: string[] = [];
+  let errorKey = false;
+  for (const key in flat) {
+    const value = flat[key]!;
+    const c = key.charCodeAt(0);
+    if (c === 0x65 /* e */ && !errorKey && (key === 'err' || key.startsWith('error.') || key.startsWith('err.') || key.startsWith('exception.'))) errorKey = true;
+    const entries = KEY_INDEX.get(key);
+    if (entries === undefined) continue;
+    if (value === null || value === '') {
+      // Empty id fields are consumed too: an empty parent id is how a root says so.
+      if (entries.some(([list]) => list === 'trace' || list === 'span' || list === 'parent')) emptyIds.push(key);
+      continue;
+    }
+    for (const [list, rank] of entries) {
+      const best = ranks[list];
+      if (best === undefined || rank < best) {
+        ranks[list] = rank;
+        found[list] = [key, value];
+      }
+    }
+  }
+  return { found, errorKey, emptyIds };
+}
+
 const FLATTEN_DEPTH = 32;
 const ZERO_ID = /^(0x)?0+$/i;
 const BEGIN = /^(span[ ._-]?)?(begin|start|started|b)$/i;
@@ -108,14 +162,6 @@ export function idText(value: JsonValue | undefined): string | null {
   return null;
 }
 
-function pick(flat: Fields, keys: readonly string[]): [string, JsonValue] | undefined {
-  for (const key of keys) {
-    const value = flat[key];
-    if (value !== undefined && value !== null && value !== '') return [key, value];
-  }
-  return undefined;
-}
-
 function textOf(value: JsonValue): string | null {
   if (typeof value === 'string') return value;
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
@@ -136,45 +182,40 @@ export function parseDurationValue(value: JsonValue, unit: TimeUnit): bigint | n
 }
 
 function parseKind(value: JsonValue | undefined): SpanKind | null {
-  if (typeof value === 'number') return KIND_NUMBERS[value] ?? null;
+  if (typeof value === 'number') return Object.hasOwn(KIND_NUMBERS, value) ? KIND_NUMBERS[value]! : null;
   if (typeof value !== 'string') return null;
   const key = value.toLowerCase().replace(/^(span_kind_|spankind\.)/, '');
-  return KIND_NAMES[key] ?? null;
+  // Own keys only: "constructor" or "__proto__" must not find Object.prototype members.
+  return Object.hasOwn(KIND_NAMES, key) ? KIND_NAMES[key]! : null;
 }
 
 /** Error status by FORMATS conventions: status/error fields, level ≥ 50, HTTP status ≥ 500. */
-function findError(flat: Fields, statusKey: string | undefined): { error: boolean; message: string | null } {
+function findError(flat: Fields, found: Found, errorKey: boolean, statusKey: string | undefined): { error: boolean; message: string | null } {
   let error = false;
-  const statusEntry = statusKey ? ([statusKey, flat[statusKey]] as const) : pick(flat, STATUS_KEYS);
-  if (statusEntry) {
-    const v = statusEntry[1];
+  const statusValue = statusKey ? flat[statusKey] : found.status?.[1];
+  const statusName = statusKey ?? found.status?.[0];
+  if (statusValue !== undefined) {
+    const v = statusValue;
     if (typeof v === 'string' && ERROR_STATUS.test(v)) error = true;
-    else if (typeof v === 'number' && (statusEntry[0] === 'status' ? v >= 500 : v === 2)) error = true;
+    else if (typeof v === 'number' && (statusName === 'status' ? v >= 500 : v === 2)) error = true;
     else if (v === true) error = true;
   }
   const err = flat.error;
   if (err === true || (typeof err === 'string' && err.length > 0 && err !== 'false')) error = true;
+  if (!error && errorKey) error = true;
   if (!error) {
-    for (const key in flat) {
-      if (key.startsWith('error.') || key.startsWith('err.') || key === 'err' || key.startsWith('exception.')) {
-        error = true;
-        break;
-      }
-    }
-  }
-  if (!error) {
-    const level = pick(flat, LEVEL_KEYS)?.[1];
+    const level = found.level?.[1];
     if (typeof level === 'number' && level >= 50) error = true;
     else if (typeof level === 'string' && ERROR_LEVEL.test(level)) error = true;
   }
   if (!error) {
-    const http = pick(flat, HTTP_STATUS_KEYS)?.[1];
+    const http = found.http?.[1];
     const code = typeof http === 'string' ? Number(http) : http;
     if (typeof code === 'number' && code >= 500 && code < 600) error = true;
   }
   let message: string | null = null;
   if (error) {
-    const m = pick(flat, STATUS_MESSAGE_KEYS)?.[1];
+    const m = found.statusMessage?.[1];
     message = m === undefined ? (typeof err === 'string' && err !== 'true' ? err : null) : textOf(m);
   }
   return { error, message };
@@ -192,13 +233,14 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   const flat = flattenFields(obj);
   const overrides = options.overrides ?? {};
   const used = new Set<string>();
-  const role = (r: Role, keys: readonly string[]): [string, JsonValue] | undefined => {
+  const { found, errorKey, emptyIds } = indexKeys(flat);
+  const role = (r: Role & KeyList): [string, JsonValue] | undefined => {
     const o = overrides[r];
     if (o) {
       const v = flat[o.path];
       return v === undefined || v === null || v === '' ? undefined : [o.path, v];
     }
-    return pick(flat, keys);
+    return found[r];
   };
   const take = (entry: [string, JsonValue] | undefined): JsonValue | undefined => {
     if (!entry) return undefined;
@@ -206,18 +248,14 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
     return entry[1];
   };
 
-  // Empty or null id fields are consumed too: an empty parent id is how a root says so.
-  for (const key of [...FIELD_CONVENTIONS.trace, ...FIELD_CONVENTIONS.span, ...FIELD_CONVENTIONS.parent]) {
-    const v = flat[key];
-    if (v === null || v === '') used.add(key);
-  }
-  let traceId = idText(take(role('trace', FIELD_CONVENTIONS.trace)));
-  let spanEntry = role('span', FIELD_CONVENTIONS.span);
+  for (const key of emptyIds) used.add(key);
+  let traceId = idText(take(role('trace')));
+  let spanEntry = role('span');
   // Zipkin v2 lines call the span id `id`; only trust it next to `traceId`.
   const zipkin = !spanEntry && !overrides.span && flat.traceId !== undefined && flat.id !== undefined;
   if (zipkin) spanEntry = ['id', flat.id!];
   let spanId = idText(take(spanEntry));
-  const parentValue = take(role('parent', FIELD_CONVENTIONS.parent));
+  const parentValue = take(role('parent'));
   let parentId = idText(parentValue);
   let hasParentField = parentValue !== undefined;
 
@@ -240,10 +278,10 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
 
   // Times.
   const startOverride = overrides.start;
-  const startValue = take(role('start', FIELD_CONVENTIONS.start));
+  const startValue = take(role('start'));
   const timeUnit: TimeUnit | undefined = startOverride?.unit ?? (zipkin ? 'us' : undefined);
   const start: Instant | null = startValue === undefined ? null : parseTimestamp(startValue, timeUnit);
-  const endValue = take(role('end', FIELD_CONVENTIONS.end));
+  const endValue = take(role('end'));
   const end: Instant | null = endValue === undefined ? null : parseTimestamp(endValue, overrides.end?.unit);
 
   let durationNs: bigint | null = null;
@@ -255,7 +293,7 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
       used.add(durOverride.path);
     }
   } else {
-    for (const [key, unit] of DURATION_KEYS) {
+    for (const [key, unit] of found.duration ? DURATION_KEYS : []) {
       const v = flat[key];
       if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'object' && !(v instanceof LosslessNumber)) continue;
       const ns = parseDurationValue(v, zipkin && key === 'duration' ? 'us' : unit);
@@ -269,19 +307,19 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   if (durationNs !== null && durationNs < 0n) durationNs = null;
   if (durationNs === null && start && end && end.ns >= start.ns) durationNs = end.ns - start.ns;
 
-  const nameValue = take(role('name', FIELD_CONVENTIONS.name));
+  const nameValue = take(role('name'));
   const name = nameValue === undefined ? null : textOf(nameValue);
-  const serviceValue = take(role('service', FIELD_CONVENTIONS.service));
+  const serviceValue = take(role('service'));
   const service = serviceValue === undefined ? null : textOf(serviceValue);
   const statusKey = overrides.status?.path;
-  const { error, message: statusMessage } = findError(flat, statusKey);
-  const kindEntry = pick(flat, KIND_KEYS);
+  const { error, message: statusMessage } = findError(flat, found, errorKey, statusKey);
+  const kindEntry = found.kind;
   const spanKind = parseKind(kindEntry?.[1]);
   if (kindEntry && spanKind) used.add(kindEntry[0]);
 
-  const messageEntry = pick(flat, MESSAGE_KEYS);
+  const messageEntry = found.message;
   const message = messageEntry ? textOf(messageEntry[1]) : null;
-  const phaseEntry = pick(flat, PHASE_KEYS);
+  const phaseEntry = found.phase;
   const phaseText = phaseEntry ? textOf(phaseEntry[1]) : null;
   const phaseSource = phaseText ?? message;
   const phase = phaseSource === null ? null : BEGIN.test(phaseSource) ? 'begin' : END.test(phaseSource) ? 'end' : null;
@@ -302,8 +340,8 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
 
   if (kind === 'event') {
     // An event keeps its own name and service fields as fields; only ids, time and message are consumed.
-    if (nameValue !== undefined) used.delete(role('name', FIELD_CONVENTIONS.name)![0]);
-    if (serviceValue !== undefined) used.delete(role('service', FIELD_CONVENTIONS.service)![0]);
+    if (nameValue !== undefined) used.delete(role('name')![0]);
+    if (serviceValue !== undefined) used.delete(role('service')![0]);
     if (messageEntry) used.add(messageEntry[0]);
   }
 
