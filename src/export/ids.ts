@@ -34,7 +34,12 @@ const CACHE_LIMIT = 100_000;
 
 type IdRole = 'trace32' | 'trace16or32' | 'span';
 
-const cache = new Map<string, string>();
+/** One cache per role and decimal flag, so lookups need no composite key. */
+const CACHES: Record<IdRole, [Map<string, string>, Map<string, string>]> = {
+  trace32: [new Map(), new Map()],
+  trace16or32: [new Map(), new Map()],
+  span: [new Map(), new Map()],
+};
 
 /**
  * A trace id as hex32 for OTLP: a 16-hex or decimal id is left-padded with 16
@@ -90,12 +95,12 @@ export function isDecimalIdText(text: string): boolean {
 }
 
 function mapCached(role: IdRole, text: string, decimal: boolean): string {
-  const key = `${role}${decimal ? 'd' : 'x'}${text}`;
-  let hex = cache.get(key);
+  const cache = CACHES[role][decimal ? 1 : 0];
+  let hex = cache.get(text);
   if (hex === undefined) {
     hex = mapId(role, text, decimal);
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(key, hex);
+    cache.set(text, hex);
   }
   return hex;
 }
