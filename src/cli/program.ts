@@ -5,9 +5,9 @@
  */
 import { Command, Option } from 'commander';
 import type { Io } from '../commands/io.js';
+import { VERSION } from '../version.js';
 import { collect, parseCount, parseDurationOption, parseField, parseSize } from './parse-options.js';
 
-export const VERSION = '0.1.0';
 const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 
 /** Options every command that reads logs takes. */

@@ -17,6 +17,7 @@ import type { Io } from './io.js';
 import { streamTraces, type FollowSettings } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
+import { VERSION } from '../version.js';
 
 export type ConvertFormat = 'spans' | 'traces' | 'otlp' | 'zipkin' | 'jaeger' | 'chrome';
 export const CONVERT_FORMATS: readonly ConvertFormat[] = ['spans', 'traces', 'otlp', 'zipkin', 'jaeger', 'chrome'];
@@ -129,7 +130,7 @@ export function formatWriter(format: ConvertFormat, follow: boolean, otlp: OtlpO
 export async function runConvert(options: ConvertOptions, io: Io): Promise<number> {
   const diagnostics = new Diagnostics();
   const out = openOutput(options.output, io);
-  const writer = formatWriter(options.format, options.follow !== null, options.otlp);
+  const writer = formatWriter(options.format, options.follow !== null, { scopeVersion: VERSION, ...options.otlp });
   let ok = false;
   try {
     await out.writer.write(writer.start());
