@@ -39,7 +39,7 @@ function violationTable(rows: Violation[], c: ChalkInstance, maxNameCols: number
     head: ['rule', 'service', 'span name', 'duration', 'limit', 'excess', 'trace id', 'span id'].map((h) => c.bold(h)),
     colAligns: ['left', 'left', 'left', 'right', 'right', 'right', 'left', 'left'],
     // cli-table3 colours headers and borders itself unless told not to.
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const v of rows) {
     table.push([

@@ -3,7 +3,10 @@
  * Each command's module is imported only when that command runs, so
  * `--version` and `--help` start fast.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { TracelogError } from '../errors.js';
+
+type CheckFormatName = 'text' | 'json' | 'junit' | 'github' | 'markdown';
 import type { Io } from '../commands/io.js';
 import { VERSION } from '../version.js';
 import { collect, parseCount, parseDurationOption, parseField, parseSize } from './parse-options.js';
@@ -84,9 +87,126 @@ Examples:
     );
   });
 
-  // Keep the imports used until every command is wired.
-  void collect;
-  void parseCount;
-  void parseDurationOption;
+  addCheckCommand(program, hooks);
+  addStatsCommand(program, hooks);
   return program;
+}
+
+function addCheckCommand(program: Command, hooks: ProgramHooks): void {
+  // --reporter-output belongs to the --reporter before it: commander calls parsers in argv order.
+  const reporters: Array<{ format: CheckFormatName; output?: string }> = [];
+  const cmd = program
+    .command('check')
+    .description('fail the build when spans are slow: duration limits, percentiles, a baseline, structural problems')
+    .option('--max <duration>', 'a violation for each span longer than this (250ms, 1.5s, 800us)', parseDurationOption)
+    .option("--rule <pattern=duration>", "a limit for spans whose 'service:name' matches PATTERN (globs: * ?); the most specific rule wins, then --max (repeatable)", collect, [])
+    .option('--p50 <pattern=duration>', 'the p50 of matching spans must stay under the limit (repeatable)', collect, [])
+    .option('--p90 <pattern=duration>', 'the same for p90 (repeatable)', collect, [])
+    .option('--p95 <pattern=duration>', 'the same for p95 (repeatable)', collect, [])
+    .option('--p99 <pattern=duration>', 'the same for p99 (repeatable)', collect, [])
+    .option('--baseline <file>', "logs or span JSON from the main branch: flag operations whose p50 or p95 regressed (repeatable)", collect, [])
+    .option('--regression <percent>', 'how much slower than the baseline counts as a regression (default 20%)')
+    .option('--min-samples <n>', 'only compare operations with at least this many spans in both runs (default 5)', parseCount)
+    .option('--fail-on <kinds>', 'structural findings that fail the check instead of warning: orphans,cycles,duplicates,skew')
+    .option('--config <file>', `read rules from FILE (default: ${'tracelog.config.json'} in the working directory, when present)`)
+    .option('--reporter <name>', 'text (default), json, junit, github or markdown (repeatable)', (value: string) => {
+      if (!['text', 'json', 'junit', 'github', 'markdown'].includes(value)) throw new InvalidArgumentError('expected text, json, junit, github or markdown');
+      reporters.push({ format: value as CheckFormatName });
+      return value;
+    })
+    .option('--reporter-output <file>', 'write the --reporter before it to FILE instead of stdout', (value: string) => {
+      if (reporters.length === 0) reporters.push({ format: 'text' });
+      reporters[reporters.length - 1]!.output = value;
+      return value;
+    })
+    .option('--color', 'colour the text report even when not writing to a terminal')
+    .option('--no-color', 'never colour')
+    .option('--follow', 'evaluate traces as they complete (for endless input)', false)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tracelog check logs/*.log --max 500ms
+  tracelog check app.log --rule 'db:*=100ms' --rule '*:GET /checkout*=300ms' --p95 'api:*=250ms'
+  tracelog check app.log --baseline main.log --regression 15% --fail-on orphans,cycles
+  tracelog check app.log --max 1s --reporter text --reporter junit --reporter-output tracelog.xml`,
+    );
+  addFollowOptions(addInputOptions(cmd)).action(async (files: string[], opts: Record<string, unknown>) => {
+    const { runCheck } = await import('../commands/check.js');
+    const { parseRule, parsePercentileRule } = await import('../check/rules.js');
+    const { parsePercent, STRUCTURE_KINDS } = await import('../check/config.js');
+    const usage = (message: string): never => {
+      throw new TracelogError('tracelog.usage', message);
+    };
+    const wrap = <T>(parse: () => T): T => {
+      try {
+        return parse();
+      } catch (err) {
+        return usage(err instanceof Error ? err.message : String(err));
+      }
+    };
+    const failOn = opts.failOn === undefined ? undefined : (opts.failOn as string).split(',').map((k) => k.trim()).filter(Boolean);
+    for (const kind of failOn ?? []) if (!(STRUCTURE_KINDS as readonly string[]).includes(kind)) usage(`--fail-on: '${kind}' is not one of ${STRUCTURE_KINDS.join(', ')}`);
+    hooks.setExit(
+      await runCheck(
+        {
+          files,
+          field: opts.field as never,
+          strict: opts.strict as boolean,
+          quiet: opts.quiet as boolean,
+          maxLineBytes: opts.maxLineBytes as number,
+          follow: followSettings(opts, opts.follow === true),
+          maxNs: opts.max as bigint | undefined,
+          rules: (opts.rule as string[]).map((r) => wrap(() => parseRule(r))),
+          percentileRules: ([50, 90, 95, 99] as const).flatMap((p) => (opts[`p${p}`] as string[]).map((r) => wrap(() => parsePercentileRule(p, r)))),
+          baseline: opts.baseline as string[],
+          regressionFraction: opts.regression === undefined ? undefined : wrap(() => parsePercent(opts.regression as string, '', '--regression')),
+          minSamples: opts.minSamples as number | undefined,
+          failOn: failOn as never,
+          config: opts.config as string | undefined,
+          reporters: reporters.slice(),
+          color: opts.color as boolean | undefined,
+        },
+        hooks.io,
+      ),
+    );
+  });
+}
+
+function addStatsCommand(program: Command, hooks: ProgramHooks): void {
+  const cmd = program
+    .command('stats')
+    .description('latency per service and operation: count, errors, p50, p90, p99, max, total and self time')
+    .addOption(new Option('--by <key>', 'group by').choices(['service', 'name', 'service,name']).default('service,name'))
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json']).default('table'))
+    .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
+    .option('--color', 'colour the table even when not writing to a terminal')
+    .option('--no-color', 'never colour')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tracelog stats app.log
+  tracelog stats --by service logs/*.log.gz
+  tracelog stats --format json app.log > latency.json`,
+    );
+  addInputOptions(cmd).action(async (files: string[], opts: Record<string, unknown>) => {
+    const { runStats } = await import('../commands/stats.js');
+    hooks.setExit(
+      await runStats(
+        {
+          files,
+          field: opts.field as never,
+          strict: opts.strict as boolean,
+          quiet: opts.quiet as boolean,
+          maxLineBytes: opts.maxLineBytes as number,
+          by: opts.by as never,
+          format: opts.format as 'table' | 'json',
+          output: opts.output as string | undefined,
+          color: opts.color as boolean | undefined,
+        },
+        hooks.io,
+      ),
+    );
+  });
 }

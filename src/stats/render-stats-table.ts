@@ -39,7 +39,7 @@ export function renderStatsTable(result: StatsResult, options: StatsTableOptions
     head: [...keys, ...numbers].map((h) => c.bold(h)),
     colAligns: [...keys.map(() => 'left' as const), ...numbers.map(() => 'right' as const)],
     // cli-table3 colours headers and borders itself unless told not to.
-    style: { head: [], border: [] },
+    style: { head: [], border: [], compact: true },
   });
   for (const g of result.groups) {
     const keyCells = result.by === 'service' ? [name(g.service)] : result.by === 'name' ? [name(g.name)] : [name(g.service), name(g.name)];
