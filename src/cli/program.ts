@@ -59,6 +59,16 @@ export function buildProgram(hooks: ProgramHooks): Command {
       .addOption(new Option('-f, --format <format>', 'output format').choices(['spans', 'traces', 'otlp', 'zipkin', 'jaeger', 'chrome']).default('spans'))
       .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
       .option('--follow', 'write each trace as soon as it is complete (for endless input such as tail -f)', false)
+      .option('--endpoint <url>', 'with --format otlp: POST to an OTLP/HTTP collector (e.g. http://localhost:4318) instead of writing')
+      .option('--header <name: value>', 'with --endpoint: an HTTP header to send, e.g. an API key (repeatable; never printed)', collect, [])
+      .option('--batch-spans <n>', 'OTLP: at most this many spans a request', parseCount, 512)
+      .option('--batch-bytes <size>', 'OTLP: at most this many bytes a request', parseSize, 4 * 1024 * 1024)
+      .option('--no-gzip', 'with --endpoint: send requests uncompressed')
+      .option('--timeout <duration>', 'with --endpoint: give up on a request after this long (default 10s)', parseDurationOption)
+      .option('--retries <n>', 'with --endpoint: retries on 429/502/503/504 and connection errors (default 5)', (v: string) => {
+        if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`'${v}' is not a whole number`);
+        return Number(v);
+      })
       .addHelpText(
         'after',
         `
@@ -66,9 +76,14 @@ Examples:
   tracelog convert app.log > spans.jsonl
   kubectl logs deploy/api | tracelog convert --format traces
   tracelog convert --field duration=elapsed:ns --field name=op app.log.gz -o spans.jsonl
-  tail -f app.log | tracelog convert --follow`,
+  tail -f app.log | tracelog convert --follow
+  tracelog convert --format otlp app.log --endpoint http://localhost:4318
+  tracelog convert -f otlp app.log --endpoint https://api.honeycomb.io --header "x-honeycomb-team: $HONEYCOMB_API_KEY"`,
       ),
   )).action(async (files: string[], opts: Record<string, unknown>) => {
+    if (opts.endpoint !== undefined && opts.format !== 'otlp') {
+      throw new TracelogError('tracelog.usage', '--endpoint sends OTLP: use it with --format otlp');
+    }
     const { runConvert } = await import('../commands/convert.js');
     hooks.setExit(
       await runConvert(
@@ -81,6 +96,12 @@ Examples:
           quiet: opts.quiet as boolean,
           maxLineBytes: opts.maxLineBytes as number,
           follow: followSettings(opts, opts.follow === true),
+          otlp: { maxSpans: opts.batchSpans as number, maxBytes: opts.batchBytes as number },
+          endpoint: opts.endpoint as string | undefined,
+          headers: opts.header as string[],
+          gzip: opts.gzip as boolean,
+          timeoutMs: opts.timeout === undefined ? undefined : Number((opts.timeout as bigint) / 1_000_000n),
+          retries: opts.retries as number | undefined,
         },
         io,
       ),

@@ -5,10 +5,10 @@
  * lanes over the whole input.
  */
 import { Diagnostics } from '../diagnostics.js';
-import { TracelogError } from '../errors.js';
+import { EXIT_USAGE, TracelogError } from '../errors.js';
 import { toChromeTrace } from '../export/chrome.js';
 import { toJaegerTrace } from '../export/jaeger.js';
-import { toOtlpRequests, type OtlpOptions } from '../export/otlp.js';
+import { toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
 import type { FieldOverrides } from '../extract/fields.js';
@@ -34,6 +34,12 @@ export interface ConvertOptions {
   follow: FollowSettings | null;
   /** OTLP request bounds. */
   otlp?: OtlpOptions;
+  /** Send OTLP/HTTP to this collector instead of writing. */
+  endpoint?: string;
+  headers?: string[];
+  gzip?: boolean;
+  timeoutMs?: number;
+  retries?: number;
 }
 
 /** Turns traces into output text, piece by piece. */
@@ -128,6 +134,7 @@ export function formatWriter(format: ConvertFormat, follow: boolean, otlp: OtlpO
 }
 
 export async function runConvert(options: ConvertOptions, io: Io): Promise<number> {
+  if (options.endpoint !== undefined) return runSend(options, io);
   const diagnostics = new Diagnostics();
   const out = openOutput(options.output, io);
   const writer = formatWriter(options.format, options.follow !== null, { scopeVersion: VERSION, ...options.otlp });
@@ -150,4 +157,68 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   }
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   return reportDiagnostics(diagnostics, io, options.quiet);
+}
+
+/**
+ * `--endpoint`: OTLP requests are produced as traces complete and POSTed one at a
+ * time; the closing line says how many spans arrived. Exit 2 if any did not.
+ */
+async function runSend(options: ConvertOptions, io: Io): Promise<number> {
+  const { sendOtlp, formatSendSummary, parseHeaderOptions } = await import('../output/send-otlp.js');
+  const headers = parseHeaderOptions(options.headers ?? []);
+  const diagnostics = new Diagnostics();
+  const otlp = { scopeVersion: VERSION, ...options.otlp };
+  const maxSpans = otlp.maxSpans ?? 512;
+  const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
+
+  // Traces flow from the reader to the sender through a small queue.
+  const queue: OtlpRequest[] = [];
+  let done = false;
+  let wake: (() => void) | null = null;
+  let pending: Trace[] = [];
+  let pendingSpans = 0;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    queue.push(...toOtlpRequests(pending, otlp));
+    pending = [];
+    pendingSpans = 0;
+    wake?.();
+  };
+  async function* requests(): AsyncGenerator<OtlpRequest> {
+    while (true) {
+      const next = queue.shift();
+      if (next) yield next;
+      else if (done) return;
+      else await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+  const progress = io.stderrIsTTY
+    ? (spans: number, requestCount: number) => io.stderr.write(`\rtracelog: sent ${spans.toLocaleString('en-US')} spans in ${requestCount.toLocaleString('en-US')} requests`)
+    : undefined;
+  const sending = sendOtlp(requests(), {
+    endpoint: options.endpoint!,
+    headers,
+    gzip: options.gzip,
+    timeoutMs: options.timeoutMs,
+    retries: options.retries,
+    onProgress: progress,
+    signal: io.signal,
+  });
+  try {
+    await streamTraces(load, options.follow, io, diagnostics, (trace) => {
+      pending.push(trace);
+      pendingSpans += trace.spanCount;
+      if (options.follow || pendingSpans >= maxSpans) flush();
+    });
+  } finally {
+    flush();
+    done = true;
+    (wake as (() => void) | null)?.();
+  }
+  const result = await sending;
+  if (progress) io.stderr.write('\r\x1b[K');
+  if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
+  const status = reportDiagnostics(diagnostics, io, options.quiet);
+  for (const line of formatSendSummary(result).split('\n')) io.stderr.write(`tracelog: ${line}\n`);
+  return result.failedSpans > 0 ? EXIT_USAGE : status;
 }
