@@ -406,10 +406,11 @@ function collectRows(trace: Trace, options: WaterfallOptions, theme: Theme, crit
     const onPath = critical === null || critical.has(span);
     const tone: BarTone = { service: span.service, error: span.error, bright: onPath };
     const collapse = depthLimit !== undefined && depth >= depthLimit && span.children.length > 0;
-    const tags = tagKeys
-      .filter((key) => Object.prototype.hasOwnProperty.call(span.tags, key))
-      .map((key) => `${sanitizeText(key)}=${formatFieldValue(span.tags[key]!)}`)
-      .join(' ');
+    let tags = '';
+    for (const key of tagKeys) {
+      if (!Object.prototype.hasOwnProperty.call(span.tags, key)) continue;
+      tags += `${tags ? ' ' : ''}${sanitizeText(key)}=${formatFieldValue(span.tags[key]!)}`;
+    }
     rows.push({
       kind: 'span',
       span,
@@ -597,8 +598,10 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions): string
 
   lines.push(renderTitles(layout, ruler.labels, theme));
   lines.push(blankLeft + theme.dim(ruler.axis));
+  const cells = emptyBar(layout.barCols);
   for (const row of rows) {
-    const cells = emptyBar(layout.barCols);
+    cells.glyphs.fill(' ');
+    cells.styles.fill(CellStyle.Empty);
     let left: string;
     let tone: BarTone | null = null;
     let border = theme.dim('│');
