@@ -23,6 +23,7 @@ export const CellStyle = {
 } as const;
 export type CellStyle = (typeof CellStyle)[keyof typeof CellStyle];
 
+/** One bar area: a glyph and a style per cell. */
 export interface BarCells {
   glyphs: string[];
   styles: CellStyle[];
@@ -30,6 +31,7 @@ export interface BarCells {
 
 /** Left-aligned blocks, index = eighths covered. */
 const LEFT_BLOCKS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉', '█'] as const;
+/** Marks an event on a bar and in the event list. */
 export const EVENT_GLYPH = '◆';
 const DASH_GLYPH = '╌';
 const SHADE_GLYPH = '░';

@@ -29,6 +29,7 @@ export const TICK_STEPS_NS: readonly bigint[] = (() => {
   return steps;
 })();
 
+/** The two lines above the bar area. */
 export interface Ruler {
   /** Tick labels; column 0 is the bar area's left border. */
   labels: string;

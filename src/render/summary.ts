@@ -11,6 +11,7 @@ import { formatDuration } from './format-duration.js';
 import { sanitizeText } from './sanitize-text.js';
 import { createTheme, type ColorLevel } from './theme.js';
 
+/** Colour level and width of the terminal the table is for. */
 export interface SummaryOptions {
   /** 0–3; 0 writes no escape sequence at all. */
   colorLevel: ColorLevel;

@@ -9,6 +9,7 @@ import { Chalk, type ChalkInstance, type ForegroundColorName } from 'chalk';
 /** 0 no colour, 1 sixteen colours, 2 256 colours, 3 truecolor (chalk's levels). */
 export type ColorLevel = 0 | 1 | 2 | 3;
 
+/** Styles a piece of text; returns it unchanged at colour level 0. */
 export type Paint = (text: string) => string;
 
 /** Service colours for 256-colour and truecolor terminals; red is kept for errors. */
@@ -65,6 +66,7 @@ export interface BarTone {
   bright: boolean;
 }
 
+/** Every style a view uses, for one colour level. */
 export interface Theme {
   readonly level: ColorLevel;
   readonly bold: Paint;

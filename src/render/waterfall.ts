@@ -16,6 +16,7 @@ import { renderRuler } from './ruler.js';
 import { sanitizeText } from './sanitize-text.js';
 import { createTheme, type BarTone, type ColorLevel, type Paint, type Theme } from './theme.js';
 
+/** What the caller decides: the terminal's width and colour, and what to show. */
 export interface WaterfallOptions {
   /** Width of the terminal in columns; no line is wider. */
   widthCols: number;
@@ -561,7 +562,7 @@ function renderTitles(layout: Layout, rulerLabels: string, theme: Theme): string
  * frame's bottom edge.
  */
 export function renderWaterfall(trace: Trace, options: WaterfallOptions): string[] {
-  const widthCols = Math.max(1, Math.floor(options.widthCols));
+  const widthCols = Number.isFinite(options.widthCols) ? Math.max(1, Math.floor(options.widthCols)) : 80;
   const theme = createTheme(options.colorLevel);
   const lines = renderHeader(trace, widthCols, theme);
   if (trace.roots.length === 0) return lines.map((line) => truncateToWidth(line, widthCols));

@@ -6,6 +6,7 @@
  */
 import type { Span, Trace } from '../types.js';
 
+/** The selection flags of `view`, `convert` and friends; unset means no filter. */
 export interface SelectOptions {
   /** Trace id prefix (--trace); case-insensitive, so hex ids can be typed either way. */
   trace?: string;
@@ -55,6 +56,7 @@ function hasSpan(trace: Trace, test: (span: Span) => boolean): boolean {
   return false;
 }
 
+/** First start to last end. */
 export function traceDurationNs(trace: Trace): bigint {
   return trace.endNs - trace.startNs;
 }
