@@ -1,0 +1,217 @@
+// Where lines come from and how bad ones are handled: files and stdin give the
+// same output, several files and `-`, gzip by magic bytes, the skipped-lines
+// summary, --strict, --quiet and the line-length cap (with 20 MiB lines).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync, createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { once } from 'node:events';
+import { FIXTURES, fixture, makeTempDir, parseSpans, runCli, STACK_TRACE } from '../helpers/cli.js';
+
+const tmp = makeTempDir();
+test.after(() => tmp.cleanup());
+
+const read = (name) => readFileSync(join(FIXTURES, name));
+
+test('stdin and a file give identical output', async () => {
+  for (const name of ['book-example.jsonl', 'begin-end.jsonl', 'cycle.jsonl', 'datadog-bigint.jsonl', 'crlf-bom.log', 'gzip-without-suffix.log']) {
+    for (const format of name === 'cycle.jsonl' || name === 'datadog-bigint.jsonl' ? ['spans', 'traces'] : ['spans']) {
+      const fromFile = await runCli(['convert', '--format', format, fixture(name)]);
+      const fromStdin = await runCli(['convert', '--format', format], { input: read(name) });
+      const fromDash = await runCli(['convert', '--format', format, '-'], { stdinFile: join(FIXTURES, name) });
+      assert.equal(fromFile.code, 0, name);
+      assert.equal(fromStdin.code, 0, name);
+      assert.ok(fromFile.stdout.length > 0, name);
+      assert.equal(fromStdin.stdout, fromFile.stdout, `${name} ${format}: stdin`);
+      assert.equal(fromDash.stdout, fromFile.stdout, `${name} ${format}: -`);
+      assert.equal(fromStdin.stderr, fromFile.stderr, name);
+    }
+  }
+});
+
+test('the summary names stdin as the source of a bad line', async () => {
+  const { code, stderr } = await runCli(['convert'], { input: read('bad-lines.jsonl') });
+  assert.equal(code, 0);
+  assert.equal(stderr, 'tracelog: skipped 7 of 10 lines (4 not JSON, 3 without trace id); first at stdin:2\n');
+});
+
+test('several files and `-` in between are read in order as one input', async () => {
+  const names = ['interleaved-traces.jsonl', 'cycle.jsonl', 'book-example.jsonl'];
+  const together = Buffer.concat(names.map(read));
+  const joined = join(tmp.dir, 'joined.jsonl');
+  writeFileSync(joined, together);
+  const expected = await runCli(['convert', joined]);
+  const mixed = await runCli(['convert', fixture(names[0]), '-', fixture(names[2])], { input: read(names[1]) });
+  assert.equal(mixed.code, 0);
+  assert.equal(mixed.stdout, expected.stdout);
+  assert.equal(mixed.stderr, expected.stderr);
+  assert.equal(parseSpans(mixed.stdout).length, 15);
+});
+
+test('a trace split over two files is assembled as one', async () => {
+  const lines = read('book-example.jsonl').toString().trim().split('\n');
+  const a = join(tmp.dir, 'part-a.jsonl');
+  const b = join(tmp.dir, 'part-b.jsonl');
+  writeFileSync(a, `${lines[0]}\n`);
+  writeFileSync(b, `${lines.slice(1).join('\n')}\n`);
+  const { code, stdout, stderr } = await runCli(['convert', '--format', 'traces', a, b]);
+  assert.equal(code, 0);
+  assert.equal(stderr, '');
+  const [trace, ...rest] = stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.equal(rest.length, 0);
+  assert.equal(trace.spanCount, 3);
+  assert.equal(trace.roots[0].children.length, 2);
+});
+
+test('gzip generated on the fly: .gz name, misleading name and stdin all decompress', async () => {
+  const plain = Buffer.concat(['book-example.jsonl', 'begin-end.jsonl', 'bad-lines.jsonl'].map(read));
+  const plainPath = join(tmp.dir, 'app.log');
+  writeFileSync(plainPath, plain);
+  const gz = gzipSync(plain);
+  writeFileSync(join(tmp.dir, 'app.log.gz'), gz);
+  writeFileSync(join(tmp.dir, 'app.txt'), gz);
+  const expected = await runCli(['convert', 'app.log'], { cwd: tmp.dir });
+  assert.equal(expected.code, 0);
+  for (const args of [['app.log.gz'], ['app.txt']]) {
+    const r = await runCli(['convert', ...args], { cwd: tmp.dir });
+    assert.equal(r.code, 0, args[0]);
+    assert.equal(r.stdout, expected.stdout, args[0]);
+    assert.equal(r.stderr, expected.stderr.replace('app.log:', `${args[0]}:`), args[0]);
+  }
+  const piped = await runCli(['convert'], { input: gz });
+  assert.equal(piped.stdout, expected.stdout);
+  assert.equal(piped.stderr, expected.stderr.replace('app.log:', 'stdin:'));
+});
+
+test('a truncated gzip file: lines before the damage are kept, the file is reported, exit 2', async () => {
+  const lines = [];
+  for (let i = 0; i < 2000; i++) lines.push(`{"trace_id":"gz","span_id":"s${i}","parent_id":${i ? '"s0"' : 'null'},"time":${1714557600000 + i},"duration_ms":1}`);
+  const gz = gzipSync(`${lines.join('\n')}\n`);
+  writeFileSync(join(tmp.dir, 'cut.log.gz'), gz.subarray(0, gz.length - 200));
+  const { code, stdout, stderr } = await runCli(['convert', 'cut.log.gz'], { cwd: tmp.dir });
+  assert.equal(code, 2);
+  assert.match(stderr, /^tracelog: cannot read 'cut\.log\.gz': corrupt gzip data( after line \d+)?\n$/);
+  assert.ok(parseSpans(stdout).length > 0);
+});
+
+test('the summary line of the issue: skipped 3 of 10,000 lines', async () => {
+  const lines = [];
+  for (let i = 1; i <= 10_000; i++) {
+    if (i === 17 || i === 5000) lines.push(`garbage line ${i}`);
+    else if (i === 9999) lines.push('{"msg":"no trace"}');
+    else lines.push(`{"trace_id":"t${i % 7}","span_id":"s${i}","time":${1714557600000 + i},"duration_ms":1}`);
+  }
+  writeFileSync(join(tmp.dir, 'app.log'), `${lines.join('\n')}\n`);
+  const { code, stdout, stderr } = await runCli(['convert', 'app.log'], { cwd: tmp.dir });
+  assert.equal(code, 0);
+  assert.equal(stderr, 'tracelog: skipped 3 of 10,000 lines (2 not JSON, 1 without trace id); first at app.log:17\n');
+  assert.equal(stdout.trim().split('\n').length, 9_997);
+});
+
+test('--strict: a line without a trace id is fatal too, and nothing is written', async () => {
+  const { code, stdout, stderr } = await runCli(['convert', '--strict', fixture('otel-pino.jsonl')]);
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.equal(stderr, 'tracelog: fixtures/otel-pino.jsonl:2: without trace id\n');
+});
+
+test('--strict on a clean input changes nothing', async () => {
+  const plain = await runCli(['convert', fixture('book-example.jsonl')]);
+  const strict = await runCli(['convert', '--strict', fixture('book-example.jsonl')]);
+  assert.equal(strict.code, 0);
+  assert.equal(strict.stdout, plain.stdout);
+  assert.equal(strict.stderr, '');
+});
+
+test('--max-line-bytes: longer lines are skipped and counted', async () => {
+  const input = [
+    '{"trace_id":"t","span_id":"a","duration_ms":1}',
+    `{"trace_id":"t","span_id":"b","duration_ms":1,"pad":"${'x'.repeat(200)}"}`,
+    '{"trace_id":"t","span_id":"c","duration_ms":1}',
+  ].join('\n');
+  const { code, stdout, stderr } = await runCli(['convert', '--max-line-bytes', '100'], { input });
+  assert.equal(code, 0);
+  assert.equal(stderr, 'tracelog: skipped 1 of 3 lines (1 too long); first at stdin:2\n');
+  assert.deepEqual(parseSpans(stdout).map((s) => s.spanId), ['a', 'c']);
+});
+
+test('--max-line-bytes takes sizes with units', async () => {
+  const line = `{"trace_id":"t","span_id":"b","duration_ms":1,"pad":"${'x'.repeat(2000)}"}\n`;
+  const kept = await runCli(['convert', '--max-line-bytes', '4KiB'], { input: line });
+  assert.equal(kept.stderr, '');
+  assert.equal(parseSpans(kept.stdout).length, 1);
+  const skipped = await runCli(['convert', '--max-line-bytes', '1k'], { input: line });
+  assert.equal(skipped.stderr, 'tracelog: skipped 1 of 1 lines (1 too long); first at stdin:1\n');
+  assert.equal(skipped.stdout, '');
+});
+
+test('--strict with an over-long line that spans many reads: exit 2, no stack trace', async () => {
+  const input = `{"trace_id":"t","span_id":"b","duration_ms":1,"pad":"${'x'.repeat(300_000)}"}`;
+  const { code, stdout, stderr } = await runCli(['convert', '--strict', '--max-line-bytes', '1000'], { input });
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.equal(stderr, 'tracelog: stdin:1: too long\n');
+});
+
+/** Writes `{…"pad":"xxx…"}` of about `bytes` bytes, with or without a final newline, after one good line. */
+async function writeBigLine(path, bytes, finalNewline) {
+  const out = createWriteStream(path);
+  out.write('{"trace_id":"big","span_id":"small","time":1714557600000,"duration_ms":1}\n');
+  out.write('{"trace_id":"big","span_id":"huge","duration_ms":1,"pad":"');
+  const block = 'x'.repeat(1024 * 1024);
+  for (let written = 0; written < bytes; written += block.length) if (!out.write(block)) await once(out, 'drain');
+  out.write(finalNewline ? '"}\n' : '"}');
+  out.end();
+  await once(out, 'finish');
+}
+
+test('a 20 MiB line is skipped under the default 16 MiB cap, the next line is read', async () => {
+  const path = join(tmp.dir, 'huge.jsonl');
+  await writeBigLine(path, 20 * 1024 * 1024, true);
+  writeFileSync(path, '{"trace_id":"big","span_id":"after","time":1714557600001,"duration_ms":1}\n', { flag: 'a' });
+  const { code, stdout, stderr } = await runCli(['convert', 'huge.jsonl'], { cwd: tmp.dir });
+  assert.equal(code, 0);
+  assert.equal(stderr, 'tracelog: skipped 1 of 3 lines (1 too long); first at huge.jsonl:2\n');
+  assert.deepEqual(parseSpans(stdout).map((s) => s.spanId), ['small', 'after']);
+});
+
+test('a 20 MiB last line without a newline is skipped and counted once', async () => {
+  const path = join(tmp.dir, 'huge-no-newline.jsonl');
+  await writeBigLine(path, 20 * 1024 * 1024, false);
+  const { code, stdout, stderr } = await runCli(['convert', '-'], { stdinFile: path });
+  assert.equal(code, 0);
+  assert.equal(stderr, 'tracelog: skipped 1 of 2 lines (1 too long); first at stdin:2\n');
+  assert.deepEqual(parseSpans(stdout).map((s) => s.spanId), ['small']);
+});
+
+test('a 20 MiB line is read whole when the cap allows it', async () => {
+  const path = join(tmp.dir, 'huge-allowed.jsonl');
+  await writeBigLine(path, 20 * 1024 * 1024, true);
+  const { code, stdout, stderr } = await runCli(['convert', '--max-line-bytes', '32MiB', path]);
+  assert.equal(code, 0);
+  assert.equal(stderr, '');
+  const spans = parseSpans(stdout);
+  assert.deepEqual(spans.map((s) => s.spanId), ['small', 'huge']);
+  assert.equal(spans[1].tags.pad.length, 20 * 1024 * 1024);
+});
+
+test('__proto__, constructor and prototype keys come out as plain tags', async () => {
+  const input = [
+    '{"__proto__":{"polluted":"yes"},"trace_id":"p","span_id":"s","time":1714557600,"duration_ms":1,"tags":{"constructor":{"prototype":{"polluted":"yes"}}},"prototype":{"x":1}}',
+    '{"__proto__":{"polluted":"yes"},"trace_id":"p","span_id":"s2","parent_id":"s","time":1714557600,"duration_ms":1,"n":12345678901234567890,"span.kind":"constructor"}',
+    '{"trace_id":"__proto__","span_id":"constructor","parent_id":"toString","time":1714557601,"duration_ms":1,"kind":"__proto__"}',
+  ].join('\n');
+  const { code, stdout, stderr } = await runCli(['convert'], { input });
+  assert.equal(code, 0);
+  assert.equal(stderr, '');
+  const spans = parseSpans(stdout);
+  assert.deepEqual(spans.map((s) => [s.traceId, s.spanId, s.parentId]), [
+    ['p', 's', null],
+    ['p', 's2', 's'],
+    ['__proto__', 'toString', null],
+    ['__proto__', 'constructor', 'toString'],
+  ]);
+  assert.deepEqual(spans[0].tags, { '__proto__.polluted': 'yes', 'prototype.x': 1, 'constructor.prototype.polluted': 'yes' });
+  assert.ok(spans.every((s) => s.kind === undefined));
+});

@@ -1,0 +1,117 @@
+// The lossless JSON parser: numbers a double would change keep their digits,
+// untrusted keys never touch a prototype, deep nesting cannot overflow the
+// stack, and malformed text is rejected like JSON.parse rejects it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseJson, parseLossless, stringifyJson } from '../../../dist/extract/json.js';
+import { LosslessNumber } from '../../../dist/types.js';
+
+test('small numbers come back as plain numbers', () => {
+  assert.deepEqual(parseJson('{"a":1,"b":-2.5,"c":1e3,"d":[0,1.25]}'), { a: 1, b: -2.5, c: 1000, d: [0, 1.25] });
+});
+
+test('integers above 2^53 keep every digit', () => {
+  const v = parseJson('{"a":12345678901234567890,"b":[18446744073709551615],"c":-9007199254740993,"d":9007199254740993}');
+  for (const [key, text] of [['a', '12345678901234567890'], ['c', '-9007199254740993'], ['d', '9007199254740993']]) {
+    assert.ok(v[key] instanceof LosslessNumber, key);
+    assert.equal(v[key].text, text);
+  }
+  assert.equal(v.b[0].text, '18446744073709551615');
+});
+
+test('a 16-digit safe integer is still a number', () => {
+  const v = parseJson('{"a":1234567890123456,"b":9007199254740991}');
+  assert.equal(v.a, 1234567890123456);
+  assert.equal(v.b, 9007199254740991);
+});
+
+test('long fractions keep their digits', () => {
+  const v = parseJson('{"t":1714557600.123456789,"x":0.12345678901234567890123}');
+  assert.equal(v.t.text, '1714557600.123456789');
+  assert.equal(v.x.text, '0.12345678901234567890123');
+});
+
+test('a number out of double range is kept as text', () => {
+  assert.equal(parseLossless('{"x":1e400}').x.text, '1e400');
+});
+
+test('digits inside strings are left alone', () => {
+  const v = parseJson('{"msg":"id:12345678901234567890, next:[98765432109876543210]","n":1}');
+  assert.equal(v.msg, 'id:12345678901234567890, next:[98765432109876543210]');
+  assert.equal(v.n, 1);
+});
+
+test('the slow path decodes string escapes like JSON.parse', () => {
+  const text = '{"big":12345678901234567890,"s":"a\\"b\\\\c\\u00e9\\n\\ud83d\\ude00","k\\u0041":true,"e":"","z":null,"f":false}';
+  const v = parseLossless(text);
+  assert.equal(v.s, 'a"b\\c\u00e9\n\u{1f600}');
+  assert.equal(v.kA, true);
+  assert.equal(v.e, '');
+  assert.equal(v.z, null);
+  assert.equal(v.f, false);
+});
+
+test('the slow path agrees with JSON.parse on ordinary documents', () => {
+  const docs = [
+    '{"a":[1,2,{"b":[]}],"c":{},"d":"x","e":-0.5,"f":1E-7,"g":true}',
+    ' [ 1 , "two" , { "three" : [ ] } ] ',
+    '"just a string"',
+    '42',
+    'null',
+    '{"a":1,"a":2}',
+  ];
+  for (const doc of docs) assert.deepEqual(JSON.parse(JSON.stringify(parseLossless(doc))), JSON.parse(doc), doc);
+});
+
+test('malformed text throws SyntaxError on both paths', () => {
+  const bad = ['{', '{"a":1,}', '[1,]', '{"a" 1}', '{"a":1}}', '{"a":01}', '{"a":"unterminated}', '{"a":"tab\there"}', '{a:1}', "{'a':1}", '{"a":NaN}', '{"a":1} x', '', '{"a":tru}', '{"a":-}'];
+  for (const text of bad) {
+    assert.throws(() => parseJson(text), SyntaxError, `fast: ${text}`);
+    assert.throws(() => parseLossless(text), SyntaxError, `slow: ${text}`);
+    assert.throws(() => parseJson(`{"n":12345678901234567890,"x":${text}}`), SyntaxError, `slow via parseJson: ${text}`);
+  }
+});
+
+test('__proto__, constructor and prototype keys are plain data on both paths', () => {
+  const texts = [
+    '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":{"__proto__":{"polluted":"yes"}}}',
+    '{"__proto__":{"polluted":"yes"},"constructor":{"prototype":{"polluted":"yes"}},"a":{"__proto__":{"polluted":"yes"}},"n":12345678901234567890}',
+  ];
+  for (const text of texts) {
+    const v = parseJson(text);
+    assert.ok(Object.hasOwn(v, '__proto__'), 'own __proto__ key');
+    assert.ok(Object.hasOwn(v.a, '__proto__'));
+    assert.equal(v.polluted, undefined);
+    assert.equal(v.a.polluted, undefined);
+    assert.deepEqual(Object.keys(v).slice(0, 3), ['__proto__', 'constructor', 'a']);
+  }
+  assert.equal({}.polluted, undefined);
+  assert.equal(Object.prototype.polluted, undefined);
+  // The slow path builds null-prototype objects.
+  assert.equal(Object.getPrototypeOf(parseLossless('{"a":{}}').a), null);
+});
+
+test('deep nesting does not overflow the stack (slow path is iterative)', () => {
+  const depth = 200_000;
+  const arrays = '['.repeat(depth) + ']'.repeat(depth);
+  const objects = '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+  for (const inner of [arrays, objects]) {
+    const v = parseLossless(`{"n":12345678901234567890,"d":${inner}}`);
+    assert.equal(v.n.text, '12345678901234567890');
+    let cur = v.d;
+    let levels = 0;
+    while (cur !== null && typeof cur === 'object') {
+      cur = Array.isArray(cur) ? cur[0] : cur.a;
+      levels++;
+    }
+    assert.equal(levels, depth);
+  }
+});
+
+test('stringifyJson writes LosslessNumber digits as bare numbers', () => {
+  const v = parseJson('{"a":12345678901234567890,"b":[1,{"c":0.12345678901234567890123}],"s":"x"}');
+  assert.equal(stringifyJson(v), '{"a":12345678901234567890,"b":[1,{"c":0.12345678901234567890123}],"s":"x"}');
+  assert.equal(stringifyJson({ plain: 1 }), '{"plain":1}');
+  const proto = parseLossless('{"__proto__":{"x":12345678901234567890}}');
+  assert.equal(stringifyJson(proto), '{"__proto__":{"x":12345678901234567890}}');
+});
