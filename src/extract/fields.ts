@@ -259,13 +259,15 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   let parentId = idText(parentValue);
   let hasParentField = parentValue !== undefined;
 
-  if (traceId === null || spanId === null) {
+  // Headers fill whichever of trace, span and parent no direct field gave (FORMATS.md D).
+  if (traceId === null || spanId === null || !hasParentField) {
     const found = findPropagation(flat);
     if (found) {
       if (traceId === null) traceId = found.traceId;
       if (traceId === found.traceId) {
         if (spanId === null && found.spanId) spanId = found.spanId;
-        if (!hasParentField && found.parentId) {
+        // B3 names the span it belongs to: its parent is only this line's parent for that span.
+        if (!hasParentField && found.parentId && (found.spanId === null || found.spanId === spanId)) {
           parentId = found.parentId;
           hasParentField = true;
         }

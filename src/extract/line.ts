@@ -38,7 +38,14 @@ export function readLine(text: string, source: string, line: number, options: Li
   try {
     value = parseJson(body);
   } catch {
-    return { skip: 'not-json' };
+    // A prefix can start with '[' ("[api-1] {...}"): then the JSON starts at the first '{'.
+    const brace = body[0] === '[' ? body.indexOf('{') : -1;
+    if (brace < 0) return { skip: 'not-json' };
+    try {
+      value = parseJson(body.slice(brace));
+    } catch {
+      return { skip: 'not-json' };
+    }
   }
   if (options.readDocument) {
     const records = options.readDocument(value, source, line);

@@ -105,6 +105,9 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
   const splitter = split2(
     /\r?\n/,
     (text: string) => {
+      // At the end of input split2 hands over what it kept of a line it was still
+      // skipping (no final newline): that line was counted when it overflowed.
+      if (splitState.overflow) return undefined;
       lineNo++;
       // split2 caps only the unfinished line, in characters; check whole lines in bytes.
       if (text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)) handlers.tooLong(source, lineNo);
@@ -119,9 +122,14 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
   splitState._transform = function (this: typeof splitState, chunk: Buffer, enc: BufferEncoding, cb: TransformCallback) {
     const was = this.overflow;
     transform.call(this, chunk, enc, (err?: Error | null) => {
-      if (this.overflow && (!was || chunk.includes(0x0a))) {
+      if (!err && this.overflow && (!was || chunk.includes(0x0a))) {
         lineNo++;
-        handlers.tooLong(source, lineNo);
+        // A handler may throw to stop the run (--strict): hand that to the stream, not the event loop.
+        try {
+          handlers.tooLong(source, lineNo);
+        } catch (stop) {
+          return cb(stop as Error);
+        }
       }
       cb(err);
     });

@@ -348,7 +348,11 @@ export function buildTrace(draft: TraceDraft): Trace {
       orderOf.set(holder, rootEvents[0]!.order);
       holder.startNs = earliest ?? 0n;
       let end = holder.startNs;
-      for (const e of rootEvents) if (e.event.timeNs !== null && e.event.timeNs > end) end = e.event.timeNs;
+      for (const e of rootEvents) {
+        if (e.event.timeNs === null) continue;
+        if (e.event.timeNs > end) end = e.event.timeNs;
+        holder.startDigits = Math.max(holder.startDigits, e.event.timeDigits);
+      }
       holder.durationNs = end - holder.startNs;
       holder.startInferred = earliest === null;
       spans.push(holder);
