@@ -331,6 +331,8 @@ function countSpans(trace: Trace): TraceCounts {
       stack.push(child);
       if (span.synthetic && !child.synthetic) counts.orphaned++;
     }
+    // Placeholders carry the precision of the events they hold.
+    if (span.startDigits > counts.fractionDigits) counts.fractionDigits = span.startDigits;
     if (span.synthetic) {
       counts.placeholders++;
       continue;
@@ -341,9 +343,20 @@ function countSpans(trace: Trace): TraceCounts {
     if (span.duplicate) counts.duplicates++;
     if (span.unfinished) counts.unfinished++;
     if (span.cycleParentId !== null) counts.cycles++;
-    if (span.startDigits > counts.fractionDigits) counts.fractionDigits = span.startDigits;
   }
   return counts;
+}
+
+/** Fraction digits for the trace's start: what the input wrote, more if the time needs them. */
+function startDigits(startNs: bigint, writtenDigits: number): number {
+  let fraction = startNs % 1_000_000_000n;
+  if (fraction < 0n) fraction += 1_000_000_000n;
+  let needed = 9;
+  while (needed > 0 && fraction % 10n === 0n) {
+    fraction /= 10n;
+    needed--;
+  }
+  return Math.max(writtenDigits, needed);
 }
 
 /** The span the header names: the real root, else the first logged span. */
@@ -379,7 +392,7 @@ function renderHeader(trace: Trace, widthCols: number, theme: Theme): string[] {
       ? [{ text: traceId, paint: theme.bold }]
       : [{ text: 'trace ', paint: theme.dim }, { text: traceId, paint: theme.bold }],
   );
-  segments.push([{ text: formatTimestamp(trace.startNs, counts.fractionDigits), paint: (t) => t }]);
+  segments.push([{ text: formatTimestamp(trace.startNs, startDigits(trace.startNs, counts.fractionDigits)), paint: (t) => t }]);
   segments.push([{ text: formatDuration(trace.endNs - trace.startNs), paint: theme.bold }]);
   segments.push([{ text: plural(counts.spans, 'span'), paint: (t) => t }]);
   segments.push([{ text: plural(counts.errors, 'error'), paint: counts.errors > 0 ? theme.errorBold : theme.dim }]);
