@@ -237,9 +237,9 @@ test('a 15,000-deep chain renders without recursion, guides kept within the name
 test('the start time keeps the precision the input wrote, and never hides a fraction', () => {
   const seconds = makeTrace([makeSpan({ startMs: 0, startDigits: 0 })]);
   assert.match(view(seconds)[0], / · 2024-05-01T10:00:00Z · /);
-  const micro = makeTrace([makeSpan({ startMs: 0.123456, startDigits: 6 })]);
+  const micro = makeTrace([makeSpan({ startMs: 123.456, startDigits: 6 })]);
   assert.match(view(micro)[0], / · 2024-05-01T10:00:00\.123456Z · /);
   // Written without a fraction, yet the time has one (e.g. taken from an event): shown in full.
-  const hidden = makeTrace([makeSpan({ startMs: 0.5, startDigits: 0 })]);
+  const hidden = makeTrace([makeSpan({ startMs: 500, startDigits: 0 })]);
   assert.match(view(hidden)[0], / · 2024-05-01T10:00:00\.5Z · /);
 });
