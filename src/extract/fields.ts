@@ -329,8 +329,14 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   let kind: RecordKind;
   let timeNs: bigint | null = start?.ns ?? null;
   let timeDigits = start?.digits ?? 0;
-  if (spanId !== null && durationNs !== null) kind = 'span';
-  else if (spanId !== null && end && !start) {
+  if (spanId !== null && durationNs !== null) {
+    kind = 'span';
+    // An end time and a duration but no start: the span started a duration before it ended.
+    if (!start && end) {
+      timeNs = end.ns - durationNs;
+      timeDigits = end.digits;
+    }
+  } else if (spanId !== null && end && !start) {
     kind = 'end';
     timeNs = end.ns;
     timeDigits = end.digits;

@@ -408,3 +408,10 @@ test('__proto__, constructor and prototype keys stay data and never reach Object
   assert.deepEqual([weird.traceId, weird.spanId, weird.parentId, weird.name, weird.service], ['__proto__', 'constructor', 'prototype', 'toString', '__proto__']);
   assert.equal(extract(lines[0]).tags['__proto__.polluted'], 'yes');
 });
+
+test('an end time and a duration without a start: the start is the end minus the duration', () => {
+  const record = extract('{"trace_id":"t","span_id":"s","end_time":"2024-05-01T10:00:01Z","duration_ms":500}');
+  assert.equal(record.kind, 'span');
+  assert.equal(record.durationNs, 500_000_000n);
+  assert.equal(record.timeNs, EPOCH_NS + 500_000_000n);
+});
