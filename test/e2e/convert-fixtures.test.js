@@ -361,3 +361,24 @@ test('every fixture converts to schema-valid spans and traces, with no stack tra
   const starts = traces.map((t) => Date.parse(t.startTime));
   assert.deepEqual(starts, [...starts].sort((a, b) => a - b));
 });
+
+test('a log line with a trace id but no span id is an event on the trace root', async () => {
+  const input = [
+    '{"time":"2024-05-01T10:00:00.005Z","trace_id":"r","msg":"no span id here","user":"u1"}',
+    '{"time":"2024-05-01T10:00:00.000Z","trace_id":"r","span_id":"root","name":"root","duration_ms":10}',
+    '{"time":"2024-05-01T10:00:00.001Z","trace_id":"r","span_id":"child","parent_id":"root","name":"child","duration_ms":2}',
+    '{"time":"2024-05-01T10:00:01.000Z","trace_id":"only-events","msg":"first"}',
+    '{"time":"2024-05-01T10:00:01.250Z","trace_id":"only-events","msg":"second"}',
+  ].join('\n');
+  const { code, stdout, stderr } = await runCli(['convert'], { input });
+  assert.equal(code, 0);
+  assert.equal(stderr, '');
+  const spans = parseSpans(stdout);
+  assert.deepEqual(spans.map((s) => [s.traceId, s.spanId, s.events.map((e) => e.name)]), [
+    ['r', 'root', ['no span id here']],
+    ['r', 'child', []],
+    ['only-events', '(no span id)', ['first', 'second']],
+  ]);
+  assert.deepEqual(spans[0].events[0], { time: '2024-05-01T10:00:00.005Z', name: 'no span id here', fields: { user: 'u1' } });
+  assert.deepEqual(view(spans.slice(2)), [['(no span id)', null, null, '2024-05-01T10:00:01.000Z', 250, 'synthetic']]);
+});

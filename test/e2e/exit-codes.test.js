@@ -3,7 +3,7 @@
 // atomically, and a reader that goes away early (`| head -1`). Never a stack trace.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BIN, cliEnv, fixture, makeTempDir, parseSpans, ROOT, runCli, runCliFirstLine, STACK_TRACE } from '../helpers/cli.js';
@@ -56,6 +56,22 @@ test('tracelog --version exits 0 on stdout', async () => {
 test('no file and an empty stdin: nothing written, exit 0', async () => {
   const { code, stdout, stderr } = await runCli(['convert'], { input: '' });
   assert.deepEqual([code, stdout, stderr], [0, '', '']);
+});
+
+test('no file and stdin is a terminal: a one-line hint, exit 2', async (t) => {
+  // util-linux script(1) gives the CLI a pseudo-terminal as stdin.
+  const probe = spawnSync('script', ['-qec', 'true', '/dev/null'], { stdio: 'ignore' });
+  if (probe.error || probe.status !== 0) return t.skip('script(1) is not available');
+  const result = spawnSync('script', ['-qec', `${JSON.stringify(process.execPath)} ${JSON.stringify(BIN)} convert`, '/dev/null'], {
+    cwd: ROOT,
+    env: cliEnv(),
+    encoding: 'utf8',
+    input: '',
+    timeout: 10_000,
+  });
+  assert.equal(result.status, 2);
+  assert.match(result.stdout, /^tracelog: no input: .*\r?\n$/);
+  assert.equal(result.stdout.trim().split('\n').length, 1);
 });
 
 test("a missing file: `cannot read 'x.log': no such file`, exit 2", async () => {
