@@ -108,6 +108,7 @@ Examples:
     );
   });
 
+  addViewCommand(program, hooks);
   addCheckCommand(program, hooks);
   addStatsCommand(program, hooks);
   return program;
@@ -225,6 +226,85 @@ Examples:
           format: opts.format as 'table' | 'json',
           output: opts.output as string | undefined,
           color: opts.color as boolean | undefined,
+        },
+        hooks.io,
+      ),
+    );
+  });
+}
+
+function addViewCommand(program: Command, hooks: ProgramHooks): void {
+  const cmd = program
+    .command('view')
+    .description('show each trace as a waterfall in the terminal')
+    .option('--trace <id>', 'only the trace with this id (a prefix is enough)')
+    .option('--service <name>', 'only traces with a span of this service')
+    .option('--name <glob>', "only traces with a span whose name matches (globs: * ?)")
+    .option('--min-duration <duration>', 'only traces at least this long', parseDurationOption)
+    .option('--errors', 'only traces with an error', false)
+    .option('--slowest <n>', 'only the N longest traces, longest first', parseCount)
+    .option('--limit <n>', 'at most N traces', parseCount)
+    .addOption(new Option('--sort <order>', 'trace order: start (default) or duration (longest first)').choices(['start', 'duration']))
+    .option('--events', "list each span's events (log lines) under it; they are always marked on the bars", false)
+    .option('--tags <keys>', 'show these tags on each span row, e.g. hostname,user_name (repeatable)', (v: string, prev: string[] = []) => [...prev, ...v.split(',').map((k) => k.trim()).filter(Boolean)], [])
+    .option('--all-tags', 'list every tag under each span', false)
+    .option('--depth <n>', 'collapse subtrees deeper than N levels into one row that says what it hides', (v: string) => {
+      if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`'${v}' is not a whole number`);
+      return Number(v);
+    })
+    .option('--no-critical-path', 'do not highlight the critical path')
+    .option('--summary', 'end with a table per service and operation: count, errors, p50, p95, max', false)
+    .option('--width <cols>', 'line width in columns (default: the terminal\'s, else $COLUMNS, else 100)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 20 || n > 1000) throw new InvalidArgumentError('expected a width from 20 to 1000');
+      return n;
+    })
+    .option('--color', 'colour even when not writing to a terminal')
+    .option('--no-color', 'never colour')
+    .option('--follow', 'show each trace as soon as it is complete (the default when reading stdin)')
+    .option('--no-follow', 'wait for the end of input, then show traces in start order')
+    .option('-o, --output <file>', 'write to FILE (atomically) instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tracelog view app.log
+  kubectl logs -f deploy/api | tracelog view
+  tracelog view app.log --errors --events
+  tracelog view app.log --slowest 5 --tags hostname,user_name --summary
+  tracelog view app.log --trace 3f1c --all-tags --width 160`,
+    );
+  addFollowOptions(addInputOptions(cmd)).action(async (files: string[], opts: Record<string, unknown>) => {
+    const { runView } = await import('../commands/view.js');
+    hooks.setExit(
+      await runView(
+        {
+          files,
+          field: opts.field as never,
+          strict: opts.strict as boolean,
+          quiet: opts.quiet as boolean,
+          maxLineBytes: opts.maxLineBytes as number,
+          follow: opts.follow as boolean | undefined,
+          followSettings: followSettings(opts, true)!,
+          width: opts.width as number | undefined,
+          color: opts.color as boolean | undefined,
+          criticalPath: opts.criticalPath !== false,
+          events: opts.events as boolean,
+          tags: opts.tags as string[],
+          allTags: opts.allTags as boolean,
+          depth: opts.depth as number | undefined,
+          summary: opts.summary as boolean,
+          output: opts.output as string | undefined,
+          select: {
+            trace: opts.trace as string | undefined,
+            service: opts.service as string | undefined,
+            name: opts.name as string | undefined,
+            minDurationNs: opts.minDuration as bigint | undefined,
+            errors: opts.errors as boolean,
+            slowest: opts.slowest as number | undefined,
+            limit: opts.limit as number | undefined,
+            sort: opts.sort as 'start' | 'duration' | undefined,
+          },
         },
         hooks.io,
       ),

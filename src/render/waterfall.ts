@@ -384,6 +384,7 @@ function renderHeader(trace: Trace, widthCols: number, theme: Theme): string[] {
       { text: ')', paint: theme.dim },
     );
   }
+  if (trace.continuation) first.unshift({ text: '↪ late spans of ', paint: theme.warn });
   segments.push(first);
   const traceId = sanitizeText(trace.traceId);
   // On a narrow terminal the bare id still fits where "trace <id>" would be cut.

@@ -1,0 +1,112 @@
+/**
+ * `tracelog view`: each trace as a waterfall in the terminal. Renders and
+ * writes trace by trace (a long file starts printing at once); follows stdin by
+ * default so `kubectl logs -f … | tracelog view` shows traces as they complete.
+ */
+import { Diagnostics } from '../diagnostics.js';
+import { TracelogError } from '../errors.js';
+import type { FieldOverrides } from '../extract/fields.js';
+import { renderSummary } from '../render/summary.js';
+import { renderWaterfall } from '../render/waterfall.js';
+import { matchesTrace, selectTraces, type SelectOptions } from '../trace/select.js';
+import type { Trace } from '../types.js';
+import { resolveColorLevel } from './color.js';
+import type { Io } from './io.js';
+import { loadTraces, streamTraces, type FollowSettings } from './load.js';
+import { openOutput } from './output.js';
+import { reportDiagnostics } from './report.js';
+
+export const DEFAULT_WIDTH_COLS = 100;
+
+export interface ViewOptions {
+  files: string[];
+  field: FieldOverrides;
+  strict: boolean;
+  quiet: boolean;
+  maxLineBytes: number;
+  /** Explicit --follow / --no-follow; undefined: follow when reading stdin. */
+  follow?: boolean;
+  followSettings: FollowSettings;
+  width?: number;
+  color?: boolean;
+  criticalPath: boolean;
+  events: boolean;
+  tags: string[];
+  allTags: boolean;
+  depth?: number;
+  summary: boolean;
+  select: SelectOptions;
+  output?: string;
+}
+
+/** Terminal columns, else COLUMNS, else 100. */
+export function resolveWidth(io: Io, flag: number | undefined): number {
+  if (flag !== undefined) return flag;
+  if (io.stdoutIsTTY && io.columns) return io.columns;
+  const env = Number(io.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : DEFAULT_WIDTH_COLS;
+}
+
+/** Options that need every trace before the first is shown rule out following. */
+function needsAllTraces(select: SelectOptions): boolean {
+  return select.slowest !== undefined || select.sort === 'duration';
+}
+
+export async function runView(options: ViewOptions, io: Io): Promise<number> {
+  const readsStdin = options.files.length === 0 || options.files.every((f) => f === '-');
+  if (options.follow === true && needsAllTraces(options.select)) {
+    throw new TracelogError('tracelog.usage', '--slowest and --sort duration need all input: use them without --follow');
+  }
+  const follow = options.follow ?? (readsStdin && !needsAllTraces(options.select));
+  const diagnostics = new Diagnostics();
+  const out = openOutput(options.output, io);
+  const toTerminal = options.output === undefined && io.stdoutIsTTY;
+  const colorLevel = resolveColorLevel(io, options.color, toTerminal);
+  const render = {
+    widthCols: resolveWidth(io, options.width),
+    colorLevel,
+    criticalPath: options.criticalPath,
+    events: options.events,
+    tags: options.tags,
+    allTags: options.allTags,
+    depth: options.depth,
+  };
+  const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
+  const shown: Trace[] = [];
+  let count = 0;
+  let ok = false;
+  const write = async (trace: Trace): Promise<void> => {
+    if (out.writer.closed) return;
+    if (count > 0) await out.writer.line('');
+    count++;
+    for (const line of renderWaterfall(trace, render)) await out.writer.line(line);
+    if (options.summary) shown.push(trace);
+    if (follow) await out.writer.flush();
+  };
+  try {
+    if (follow) {
+      const limit = options.select.limit ?? Infinity;
+      await streamTraces(load, options.followSettings, io, diagnostics, async (trace) => {
+        if (count < limit && matchesTrace(trace, options.select)) await write(trace);
+      });
+    } else {
+      const traces = selectTraces(await loadTraces(load, io, diagnostics), { sort: 'start', ...options.select });
+      for (const trace of traces) {
+        if (io.signal?.aborted || out.writer.closed) break;
+        await write(trace);
+      }
+    }
+    if (options.summary && !out.writer.closed) {
+      await out.writer.line('');
+      for (const line of renderSummary(shown, { colorLevel, widthCols: render.widthCols })) await out.writer.line(line);
+    }
+    ok = !io.signal?.aborted;
+  } finally {
+    await out.close(ok);
+  }
+  if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
+  if (count === 0 && !options.quiet && diagnostics.failures.length === 0) {
+    io.stderr.write(diagnostics.lines === 0 ? 'tracelog: no input lines\n' : 'tracelog: no traces to show\n');
+  }
+  return reportDiagnostics(diagnostics, io, options.quiet);
+}
