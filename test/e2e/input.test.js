@@ -204,3 +204,10 @@ test('__proto__, constructor and prototype keys come out as plain tags', async (
   assert.deepEqual(spans[0].tags, { '__proto__.polluted': 'yes', 'prototype.x': 1, 'constructor.prototype.polluted': 'yes' });
   assert.ok(spans.every((s) => s.kind === undefined));
 });
+
+test('--quiet does not hide a --strict failure', async () => {
+  const { code, stdout, stderr } = await runCli(['convert', '--strict', '--quiet', fixture('docker-prefix.log')]);
+  assert.equal(code, 2);
+  assert.equal(stdout, '');
+  assert.equal(stderr, 'tracelog: fixtures/docker-prefix.log:1: not JSON\n');
+});
