@@ -12,6 +12,7 @@ import { VERSION } from '../version.js';
 import { collect, parseCount, parseDurationOption, parseField, parseSize } from './parse-options.js';
 
 const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
+const DEFAULT_IDLE_NS = 2_000_000_000n;
 
 /** Options every command that reads logs takes. */
 function addInputOptions(cmd: Command): Command {
@@ -26,13 +27,14 @@ function addInputOptions(cmd: Command): Command {
 /** Follow-mode options (`view` follows stdin by default; `convert` and `check` only when asked). */
 function addFollowOptions(cmd: Command): Command {
   return cmd
-    .option('--idle <duration>', 'follow mode: a trace whose root has ended is complete after this long without new lines', parseDurationOption, 2_000_000_000n)
+    .option('--idle <duration>', 'follow mode: a trace whose root has ended is complete after this long without new lines (default 2s)', parseDurationOption)
     .option('--window <lines>', 'follow mode: a trace is complete once this many lines have passed since its last line', parseCount, 100_000);
 }
 
 function followSettings(opts: Record<string, unknown>, follow: boolean): { idleMs: number; window: number } | null {
   if (!follow) return null;
-  return { idleMs: Number((opts.idle as bigint) / 1_000_000n), window: opts.window as number };
+  const idleNs = (opts.idle as bigint | undefined) ?? DEFAULT_IDLE_NS;
+  return { idleMs: Number(idleNs / 1_000_000n), window: opts.window as number };
 }
 
 export interface ProgramHooks {
