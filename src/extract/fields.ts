@@ -267,7 +267,8 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
       if (traceId === found.traceId) {
         if (spanId === null && found.spanId) spanId = found.spanId;
         // B3 names the span it belongs to: its parent is only this line's parent for that span.
-        if (!hasParentField && found.parentId && (found.spanId === null || found.spanId === spanId)) {
+        // A traceparent whose parent-id is the line's own span id was sent by that span (a client): no parent.
+        if (!hasParentField && found.parentId && found.parentId !== spanId && (found.spanId === null || found.spanId === spanId)) {
           parentId = found.parentId;
           hasParentField = true;
         }

@@ -113,6 +113,16 @@ test('extract: traceparent supplies the parent when trace and span ids are direc
   assert.deepEqual([record.traceId, record.spanId, record.parentId], [TRACE, '5555555555555555', PARENT]);
 });
 
+test('extract: a traceparent sent by the logging span itself (a client) is not its parent', () => {
+  const record = extract(`{"trace_id":"${TRACE}","span_id":"${PARENT}","duration_ms":1,"req":{"headers":{"traceparent":"00-${TRACE}-${PARENT}-01"}}}`);
+  assert.deepEqual([record.traceId, record.spanId, record.parentId], [TRACE, PARENT, null]);
+});
+
+test('extract: B3 of another span does not give this span a parent', () => {
+  const record = extract('{"trace_id":"80f198ee56343ba864fe8b2a57d3eff7","span_id":"1111111111111111","duration_ms":1,"b3":"80f198ee56343ba864fe8b2a57d3eff7-e457b5a2e4d86bd1-1-05e3ac9a4f6e3b90"}');
+  assert.deepEqual([record.spanId, record.parentId], ['1111111111111111', null]);
+});
+
 test('extract: a direct parent field wins over the header', () => {
   const record = extract(`{"trace_id":"${TRACE}","span_id":"5555555555555555","parent_id":"1111111111111111","duration_ms":1,"traceparent":"00-${TRACE}-${PARENT}-01"}`);
   assert.equal(record.parentId, '1111111111111111');
