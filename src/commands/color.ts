@@ -18,11 +18,11 @@ function terminalLevel(env: NodeJS.ProcessEnv): ColorLevel {
 export function resolveColorLevel(io: Io, flag: boolean | undefined, isTTY = io.stdoutIsTTY): ColorLevel {
   if (flag === false) return 0;
   const force = io.env.FORCE_COLOR;
-  if (flag === true) return Math.max(1, terminalLevel(io.env)) as ColorLevel;
+  const forced = force === '1' || force === '2' || force === '3' ? (Number(force) as ColorLevel) : null;
+  if (flag === true) return forced ?? (Math.max(1, terminalLevel(io.env)) as ColorLevel);
   if (force !== undefined && force !== '') {
     if (force === '0' || force === 'false') return 0;
-    if (force === '1' || force === '2' || force === '3') return Number(force) as ColorLevel;
-    return Math.max(1, terminalLevel(io.env)) as ColorLevel;
+    return forced ?? (Math.max(1, terminalLevel(io.env)) as ColorLevel);
   }
   if (io.env.NO_COLOR !== undefined && io.env.NO_COLOR !== '') return 0;
   if (!isTTY) return 0;
