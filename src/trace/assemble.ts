@@ -74,10 +74,7 @@ export class Assembler {
       return;
     }
     const list = trace.spans.get(record.spanId);
-    const complete = record.kind === 'span';
-    // A whole span line meeting another whole span line with the same id is a duplicate;
-    // anything else with the same id is a part of the same span.
-    const target = list?.find((d) => !(complete && d.complete));
+    const target = list ? mergeTarget(list, record) : undefined;
     if (target) {
       mergeInto(target, record);
       return;
@@ -111,6 +108,30 @@ export class Assembler {
     this.heldSpans = 0;
     built.sort((a, b) => compareBig(a[0].startNs, b[0].startNs) || a[1] - b[1]);
     return built.map(([t]) => t);
+  }
+}
+
+/**
+ * The draft a record with a known span id belongs to, or undefined for a new span.
+ * A whole span line meeting another whole one is a duplicate. A begin line after a
+ * finished span with that id ended starts another span (an id reused); otherwise
+ * lines with the same id are parts of one span, and later lines fill gaps.
+ */
+function mergeTarget(list: Draft[], record: LogRecord): Draft | undefined {
+  switch (record.kind) {
+    case 'span':
+      return list.find((d) => !d.complete);
+    case 'begin':
+      return list.find(
+        (d) =>
+          !d.complete ||
+          record.timeNs === null ||
+          d.startNs === null ||
+          d.durationNs === null ||
+          record.timeNs <= d.startNs + d.durationNs,
+      );
+    default:
+      return list.find((d) => !d.complete) ?? list[list.length - 1];
   }
 }
 
