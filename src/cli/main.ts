@@ -3,11 +3,10 @@
  * facts into the program, maps every failure to one `tracelog:` line and an
  * exit status, and never calls process.exit (piped output must drain).
  */
-import { CommanderError } from 'commander';
 import { TracelogError, EXIT_USAGE } from '../errors.js';
 import type { Io } from '../commands/io.js';
-import { buildProgram } from './program.js';
 import { escapeControls } from '../commands/report.js';
+import { VERSION } from '../version.js';
 
 // SIGINT/SIGTERM: stop reading, remove partial output files, exit 130/143.
 const interrupt = new AbortController();
@@ -41,6 +40,13 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // The version needs no command-line parser: answer it before loading one.
+  const args = argv.slice(2);
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+    io.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program.js')]);
   const program = buildProgram({ io, setExit: (code) => (process.exitCode = code) });
   program.exitOverride();
   for (const cmd of program.commands) cmd.exitOverride();

@@ -4,7 +4,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { parseHumanDuration } from '../extract/duration.js';
-import { ROLES, type FieldOverrides, type Role } from '../extract/fields.js';
+import { ROLES, type FieldOverrides, type Role } from '../extract/roles.js';
 import type { TimeUnit } from '../extract/time.js';
 
 const UNITS = new Set(['s', 'ms', 'us', 'ns']);

@@ -9,16 +9,9 @@ import { NS_PER, parseGoDuration } from './duration.js';
 import { scaleDecimal, scaleNumber } from './decimal.js';
 import { parseTimestamp, type Instant, type TimeUnit } from './time.js';
 import { findPropagation } from './propagation.js';
+import type { FieldOverrides, Role } from './roles.js';
 
-export type Role = 'trace' | 'span' | 'parent' | 'start' | 'end' | 'duration' | 'name' | 'service' | 'status';
-export const ROLES: readonly Role[] = ['trace', 'span', 'parent', 'start', 'end', 'duration', 'name', 'service', 'status'];
-
-/** A --field override: the dotted path of a role, with a unit for numeric times and durations. */
-export interface FieldOverride {
-  path: string;
-  unit?: TimeUnit;
-}
-export type FieldOverrides = Partial<Record<Role, FieldOverride>>;
+export { ROLES, type FieldOverride, type FieldOverrides, type Role } from './roles.js';
 
 /** Candidate keys per role, most specific first (FORMATS.md A.1). */
 export const FIELD_CONVENTIONS = {
