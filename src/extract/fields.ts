@@ -119,28 +119,47 @@ const KIND_NAMES: Record<string, SpanKind> = {
 const KIND_NUMBERS: Record<number, SpanKind> = { 1: 'internal', 2: 'server', 3: 'client', 4: 'producer', 5: 'consumer' };
 
 /**
- * Nested objects → one null-prototype object of dotted keys. Arrays and values
- * deeper than FLATTEN_DEPTH stay whole. Iterative: input depth cannot overflow.
+ * Sets an own property, even for the key `__proto__` (which plain assignment would
+ * turn into a prototype change). Fields are plain objects for speed; this and
+ * `Object.hasOwn` keep them safe.
+ */
+export function setOwn(target: Fields, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
+}
+
+/**
+ * Nested objects → one object of dotted keys. Arrays and values deeper than
+ * FLATTEN_DEPTH stay whole. Iterative: input depth cannot overflow the stack.
  */
 export function flattenFields(obj: JsonObject): Fields {
-  const flat = Object.create(null) as Fields;
-  const stack: Array<[JsonObject, string, number]> = [[obj, '', 0]];
+  const flat: Fields = {};
+  let stack: Array<[JsonObject, string, number]> | null = null;
+  // The top level is walked inline: most lines have few nested objects.
+  for (const key of Object.keys(obj)) {
+    const value = obj[key]!;
+    if (isPlainObject(value) && hasKeys(value)) (stack ??= []).push([value, `${key}.`, 1]);
+    else if (!Object.hasOwn(flat, key)) setOwn(flat, key, value);
+  }
+  if (stack === null) return flat;
+  stack.reverse();
   while (stack.length > 0) {
     const [current, prefix, depth] = stack.pop()!;
-    const keys = Object.keys(current);
     const nested: Array<[JsonObject, string, number]> = [];
-    for (const key of keys) {
+    for (const key of Object.keys(current)) {
       const value = current[key]!;
       const path = prefix + key;
-      if (isPlainObject(value) && depth < FLATTEN_DEPTH && Object.keys(value).length > 0) {
-        nested.push([value, `${path}.`, depth + 1]);
-      } else if (!(path in flat)) {
-        flat[path] = value;
-      }
+      if (isPlainObject(value) && depth < FLATTEN_DEPTH && hasKeys(value)) nested.push([value, `${path}.`, depth + 1]);
+      else if (!Object.hasOwn(flat, path)) setOwn(flat, path, value);
     }
     for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
   }
   return flat;
+}
+
+function hasKeys(obj: JsonObject): boolean {
+  for (const key in obj) if (Object.hasOwn(obj, key)) return true;
+  return false;
 }
 
 function isPlainObject(value: JsonValue | undefined): value is JsonObject {
@@ -185,7 +204,7 @@ function parseKind(value: JsonValue | undefined): SpanKind | null {
 /** Error status by FORMATS conventions: status/error fields, level ≥ 50, HTTP status ≥ 500. */
 function findError(flat: Fields, found: Found, errorKey: boolean, statusKey: string | undefined): { error: boolean; message: string | null } {
   let error = false;
-  const statusValue = statusKey ? flat[statusKey] : found.status?.[1];
+  const statusValue = statusKey ? (Object.hasOwn(flat, statusKey) ? flat[statusKey] : undefined) : found.status?.[1];
   const statusName = statusKey ?? found.status?.[0];
   if (statusValue !== undefined) {
     const v = statusValue;
@@ -230,7 +249,7 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   const role = (r: Role & KeyList): [string, JsonValue] | undefined => {
     const o = overrides[r];
     if (o) {
-      const v = flat[o.path];
+      const v = Object.hasOwn(flat, o.path) ? flat[o.path] : undefined;
       return v === undefined || v === null || v === '' ? undefined : [o.path, v];
     }
     return found[r];
@@ -283,7 +302,7 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   let durationNs: bigint | null = null;
   const durOverride = overrides.duration;
   if (durOverride) {
-    const v = flat[durOverride.path];
+    const v = Object.hasOwn(flat, durOverride.path) ? flat[durOverride.path] : undefined;
     if (v !== undefined && v !== null) {
       durationNs = parseDurationValue(v, durOverride.unit ?? 'ms');
       used.add(durOverride.path);
@@ -347,15 +366,16 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
     if (messageEntry) used.add(messageEntry[0]);
   }
 
-  const tags = Object.create(null) as Fields;
-  const containerTags: Array<[string, JsonValue]> = [];
+  const tags: Fields = {};
+  let containerTags: Array<[string, JsonValue]> | null = null;
   for (const key of Object.keys(flat)) {
     if (used.has(key)) continue;
-    const container = TAG_CONTAINERS.find((p) => key.startsWith(p));
-    if (container) containerTags.push([key.slice(container.length), flat[key]!]);
-    else tags[key] = flat[key]!;
+    const c = key.charCodeAt(0);
+    const container = c === 0x74 /* t */ || c === 0x61 /* a */ ? TAG_CONTAINERS.find((p) => key.startsWith(p)) : undefined;
+    if (container) (containerTags ??= []).push([key.slice(container.length), flat[key]!]);
+    else setOwn(tags, key, flat[key]!);
   }
-  for (const [key, value] of containerTags) if (!(key in tags)) tags[key] = value;
+  if (containerTags) for (const [key, value] of containerTags) if (!Object.hasOwn(tags, key)) setOwn(tags, key, value);
   goExporterFields(obj, tags);
 
   return {
@@ -398,5 +418,5 @@ function goExporterService(obj: JsonObject): string | null {
 function goExporterFields(obj: JsonObject, tags: Fields): void {
   if (!Array.isArray(obj.Attributes)) return;
   delete tags.Attributes;
-  for (const [key, value] of goKeyValues(obj.Attributes)) if (!(key in tags)) tags[key] = value;
+  for (const [key, value] of goKeyValues(obj.Attributes)) if (!Object.hasOwn(tags, key)) setOwn(tags, key, value);
 }

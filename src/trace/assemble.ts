@@ -5,6 +5,7 @@
  * duplicates and clock skew. Pure and iterative: no I/O, no recursion.
  */
 import type { Fields, LogRecord, Span, SpanEvent, SpanKind, Trace } from '../types.js';
+import { setOwn } from '../extract/fields.js';
 
 /** A span while its lines are still arriving. */
 interface Draft {
@@ -178,7 +179,7 @@ function mergeInto(draft: Draft, record: LogRecord): void {
     draft.durationNs = draft.endNs - draft.startNs;
   }
   draft.complete = draft.durationNs !== null;
-  if (draft.tags !== record.tags) for (const key of Object.keys(record.tags)) if (!(key in draft.tags)) draft.tags[key] = record.tags[key]!;
+  if (draft.tags !== record.tags) for (const key of Object.keys(record.tags)) if (!Object.hasOwn(draft.tags, key)) setOwn(draft.tags, key, record.tags[key]!);
 }
 
 function compareBig(a: bigint, b: bigint): number {
@@ -225,7 +226,7 @@ function placeholder(traceId: string, spanId: string): Span {
     startNs: 0n,
     durationNs: 0n,
     startDigits: 0,
-    tags: Object.create(null) as Fields,
+    tags: {},
     events: [],
     error: false,
     statusMessage: null,
