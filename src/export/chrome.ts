@@ -5,7 +5,7 @@
  * instants. Pure: no I/O.
  */
 import type { Fields, JsonValue, Span, Trace } from '../types.js';
-import { listSpans } from '../trace/walk.js';
+import { listSpans, walkSpans } from '../trace/walk.js';
 import { UNKNOWN_SERVICE } from './otlp.js';
 import { microsWithFraction, toPlainJson } from './values.js';
 
@@ -63,6 +63,7 @@ export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
   const origin = originNs ?? 0n;
   const at = (ns: bigint): number => microsWithFraction(ns - origin);
 
+  const ranges = treeRanges(traces);
   const metadata: ChromeEvent[] = [];
   const slices: ChromeEvent[] = [];
   let pid = 0;
@@ -71,7 +72,14 @@ export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
     metadata.push({ ph: 'M', name: 'process_name', pid, tid: 0, args: { name: service } });
     metadata.push({ ph: 'M', name: 'process_sort_index', pid, tid: 0, args: { sort_index: pid } });
     const ordered = orderForLanes(spans);
-    const lanes = assignLanes(ordered.map((span) => ({ startNs: span.startNs, endNs: spanEnd(span) })));
+    const lanes = assignLanes(
+      ordered.map((span) => ({ startNs: span.startNs, endNs: spanEnd(span) })),
+      (outer, inner) => {
+        const a = ranges.get(ordered[outer]!)!;
+        const b = ranges.get(ordered[inner]!)!;
+        return a[0] < b[0] && b[1] <= a[1];
+      },
+    );
     const laneCount = lanes.reduce((max, lane) => Math.max(max, lane), 0) + 1;
     for (let tid = 1; tid <= laneCount; tid++) {
       metadata.push({ ph: 'M', name: 'thread_name', pid, tid, args: { name: `lane ${tid}` } });
@@ -120,23 +128,47 @@ export interface LaneInterval {
  * and, at equal starts, end descending. Greedy: an interval goes to the first
  * lane where, once the intervals that ended by its start are closed, it fits
  * inside the innermost open one — so each lane holds a properly nested set,
- * which Perfetto and speedscope need (B.4 "Important constraints").
+ * which Perfetto and speedscope need (B.4 "Important constraints"). With
+ * `nests(outer, inner)`, it also goes inside only an interval that may hold it
+ * (its ancestor span), so viewers never show a sibling as a child.
  */
-export function assignLanes(intervals: readonly LaneInterval[]): number[] {
-  const stacks: bigint[][] = [];
-  return intervals.map(({ startNs, endNs }) => {
+export function assignLanes(intervals: readonly LaneInterval[], nests?: (outer: number, inner: number) => boolean): number[] {
+  const stacks: number[][] = [];
+  return intervals.map(({ startNs, endNs }, index) => {
     for (let lane = 0; lane < stacks.length; lane++) {
       const stack = stacks[lane]!;
       // Later intervals start no earlier, so closing these is right whichever lane wins.
-      while (stack.length > 0 && stack[stack.length - 1]! <= startNs) stack.pop();
-      if (stack.length === 0 || endNs <= stack[stack.length - 1]!) {
-        stack.push(endNs);
+      while (stack.length > 0 && intervals[stack[stack.length - 1]!]!.endNs <= startNs) stack.pop();
+      const top = stack[stack.length - 1];
+      if (top === undefined || (endNs <= intervals[top]!.endNs && (nests === undefined || nests(top, index)))) {
+        stack.push(index);
         return lane;
       }
     }
-    stacks.push([endNs]);
+    stacks.push([index]);
     return stacks.length - 1;
   });
+}
+
+/** Pre-order position and last descendant position of every span: `a` is an ancestor of `b` when it spans it. */
+function treeRanges(traces: readonly Trace[]): Map<Span, [number, number]> {
+  const ranges = new Map<Span, [number, number]>();
+  let counter = 0;
+  for (const trace of traces) {
+    const order: Span[] = [];
+    walkSpans(trace, (span) => {
+      ranges.set(span, [counter++, 0]);
+      order.push(span);
+    });
+    for (let i = order.length - 1; i >= 0; i--) {
+      const span = order[i]!;
+      const range = ranges.get(span)!;
+      let last = range[0];
+      for (const child of span.children) last = Math.max(last, ranges.get(child)![1]);
+      range[1] = last;
+    }
+  }
+  return ranges;
 }
 
 function orderForLanes(spans: readonly Span[]): Span[] {

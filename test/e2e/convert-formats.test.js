@@ -319,7 +319,7 @@ test(
 
 test(
   'Chrome lanes: a span is drawn inside another only when that one is its ancestor',
-  { todo: 'assignLanes nests any interval that fits: a sibling that runs within a sibling (async fan-out), or a second root, is drawn as its child' },
+  {},
   async () => {
     // Two parallel calls from one root; the second ends before the first (as in the OTel producer's checkout).
     const fanOut = join(temp.dir, 'fan-out.jsonl');

@@ -127,18 +127,20 @@ test('concurrent siblings get separate lanes; nested children share the parent l
   ];
   const { parsed, lanes } = assertWellFormed(toChromeTrace([makeTrace(spans)]));
   const tidOf = Object.fromEntries(parsed.traceEvents.filter((e) => e.ph === 'X').map((e) => [e.name, e.tid]));
+  // `same` nests in root (its parent); `a` may not nest in its sibling `same`, so it opens lane 2.
   assert.equal(tidOf.root, 1);
   assert.equal(tidOf.same, 1);
-  assert.equal(tidOf.a, 1);
-  assert.equal(tidOf.a1, 1);
-  assert.equal(tidOf.b, 2);
-  assert.equal(tidOf.c, 1);
+  assert.equal(tidOf.a, 2);
+  assert.equal(tidOf.a1, 2);
+  assert.equal(tidOf.b, 3);
+  assert.equal(tidOf.c, 2);
   assert.equal(tidOf.late, 2);
-  assert.equal(lanes.size, 2);
+  assert.equal(lanes.size, 3);
   const threadNames = parsed.traceEvents.filter((e) => e.name === 'thread_name').map((e) => [e.tid, e.args.name]);
   assert.deepEqual(threadNames, [
     [1, 'lane 1'],
     [2, 'lane 2'],
+    [3, 'lane 3'],
   ]);
 });
 
