@@ -47,6 +47,8 @@ export interface LogRecord {
   /** The log message of an event line (msg, message, …). */
   message: string | null;
   tags: Fields;
+  /** Ids were decimal numbers by convention (Datadog `dd.*`) or written as JSON numbers (FORMATS.md C.2 rule 5). */
+  decimalIds?: boolean;
   /** Where the line came from, for diagnostics. */
   source: string;
   line: number;
@@ -87,6 +89,8 @@ export interface Span {
   /** Set when this span's parent link was cut to break a cycle: the parent id it had. */
   cycleParentId: string | null;
   children: Span[];
+  /** Ids were decimal numbers by convention or as written, even those of 16 digits. */
+  decimalIds?: boolean;
 }
 
 export interface Trace {

@@ -176,15 +176,17 @@ export interface MappedSpanIds {
  * hex16/hex32 for Zipkin and Jaeger) and lists the originals to record.
  */
 export function mapSpanIds(
-  span: { traceId: string; spanId: string; parentId: string | null },
+  span: { traceId: string; spanId: string; parentId: string | null; decimalIds?: boolean },
   traceWidth: 'hex32' | 'hex16or32',
 ): MappedSpanIds {
-  const traceOptions = { decimal: isDecimalIdText(span.traceId) };
+  // Ids logged as numbers or under dd.* are decimal even with 16 digits (C.2 rule 5).
+  const decimal = (text: string): boolean => (span.decimalIds === true && /^\d{1,20}$/.test(text)) || isDecimalIdText(text);
+  const traceOptions = { decimal: decimal(span.traceId) };
   const traceId =
     traceWidth === 'hex32' ? toTraceIdHex32(span.traceId, traceOptions) : toTraceIdHex16or32(span.traceId, traceOptions);
-  const spanId = toSpanIdHex16(span.spanId, { decimal: isDecimalIdText(span.spanId) });
+  const spanId = toSpanIdHex16(span.spanId, { decimal: decimal(span.spanId) });
   const parentId =
-    span.parentId === null ? null : toParentIdHex16(span.parentId, { decimal: isDecimalIdText(span.parentId) });
+    span.parentId === null ? null : toParentIdHex16(span.parentId, { decimal: decimal(span.parentId) });
   const originals: Array<[string, string]> = [];
   if (traceId !== span.traceId) originals.push([ORIGINAL_TRACE_ID_KEY, span.traceId]);
   if (spanId !== span.spanId) originals.push([ORIGINAL_SPAN_ID_KEY, span.spanId]);

@@ -102,7 +102,9 @@ export function toJaegerTrace(trace: Trace): JaegerTrace {
     spans.push(toJaegerSpan(span, processId));
   }
   return {
-    traceID: toTraceIdHex16or32(trace.traceId, { decimal: isDecimalIdText(trace.traceId) }),
+    traceID: toTraceIdHex16or32(trace.traceId, {
+      decimal: isDecimalIdText(trace.traceId) || (trace.roots[0]?.decimalIds === true && /^\d{1,20}$/.test(trace.traceId)),
+    }),
     spans,
     processes,
     warnings: trace.problems.length > 0 ? [...trace.problems] : null,

@@ -38,6 +38,7 @@ function spanBody(span: Span): string {
   if (span.unfinished) out += ',"unfinished":true';
   if (span.startInferred) out += ',"startInferred":true';
   if (span.cycleParentId !== null) out += `,"cycleParentId":${str(span.cycleParentId)}`;
+  if (span.decimalIds) out += ',"decimalIds":true';
   return out;
 }
 

@@ -261,12 +261,16 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   };
 
   for (const key of emptyIds) used.add(key);
-  let traceId = idText(take(role('trace')));
+  const traceEntry = role('trace');
+  let traceId = idText(take(traceEntry));
   let spanEntry = role('span');
   // Zipkin v2 lines call the span id `id`; only trust it next to `traceId`.
   const zipkin = !spanEntry && !overrides.span && flat.traceId !== undefined && flat.id !== undefined;
   if (zipkin) spanEntry = ['id', flat.id!];
   let spanId = idText(take(spanEntry));
+  const isDecimal = (entry: [string, JsonValue] | undefined): boolean =>
+    entry !== undefined && (entry[0].startsWith('dd.') || typeof entry[1] === 'number' || entry[1] instanceof LosslessNumber);
+  const decimalIds = isDecimal(traceEntry) || isDecimal(spanEntry);
   const parentValue = take(role('parent'));
   let parentId = idText(parentValue);
   let hasParentField = parentValue !== undefined;
@@ -393,6 +397,7 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
     spanKind,
     message,
     tags,
+    ...(decimalIds ? { decimalIds } : {}),
     source,
     line,
   };

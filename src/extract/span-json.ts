@@ -6,6 +6,7 @@
 import { LosslessNumber, type Fields, type JsonObject, type JsonValue, type LogRecord, type SpanKind } from '../types.js';
 import { scaleDecimal, scaleNumber } from './decimal.js';
 import { parseTimestamp } from './time.js';
+import { setOwn } from './fields.js';
 
 const KINDS = new Set(['internal', 'server', 'client', 'producer', 'consumer']);
 
@@ -27,8 +28,8 @@ export function isSpanJson(obj: JsonObject): boolean {
 }
 
 function copyFields(value: JsonValue | undefined): Fields {
-  const out = Object.create(null) as Fields;
-  if (isObject(value)) for (const key of Object.keys(value)) out[key] = value[key]!;
+  const out: Fields = {};
+  if (isObject(value)) for (const key of Object.keys(value)) setOwn(out, key, value[key]!);
   return out;
 }
 
@@ -68,6 +69,7 @@ export function recordsFromSpanJson(obj: JsonObject, source: string, line: numbe
         spanKind: kind !== null && KINDS.has(kind) ? (kind as SpanKind) : null,
         message: null,
         tags: copyFields(span.tags),
+        ...(span.decimalIds === true ? { decimalIds: true } : {}),
       });
     }
     if (Array.isArray(span.events)) {

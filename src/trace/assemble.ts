@@ -23,6 +23,7 @@ interface Draft {
   kind: SpanKind | null;
   /** Has a duration (a whole span line, or begin and end merged). */
   complete: boolean;
+  decimalIds: boolean;
   order: number;
 }
 
@@ -152,6 +153,7 @@ function newDraft(record: LogRecord, order: number): Draft {
     statusMessage: null,
     kind: null,
     complete: false,
+    decimalIds: false,
     order,
   };
   mergeInto(draft, record);
@@ -164,6 +166,7 @@ function mergeInto(draft: Draft, record: LogRecord): void {
   draft.name ??= record.name;
   draft.service ??= record.service;
   draft.kind ??= record.spanKind;
+  if (record.decimalIds) draft.decimalIds = true;
   if (record.error) {
     draft.error = true;
     draft.statusMessage ??= record.statusMessage;
@@ -213,6 +216,7 @@ function spanFromDraft(traceId: string, d: Draft): Span {
     startInferred: startNs === null,
     cycleParentId: null,
     children: [],
+    ...(d.decimalIds ? { decimalIds: true } : {}),
   };
 }
 
@@ -317,6 +321,7 @@ export function buildTrace(draft: TraceDraft): Trace {
     }
     parent.children.push(span);
     parentOf.set(span, parent);
+    if (parent.synthetic && span.decimalIds) parent.decimalIds = true;
   }
 
   breakCycles(traceId, spans, roots, parentOf, problems);
