@@ -41,6 +41,13 @@ interface TraceDraft {
   order: number;
 }
 
+/**
+ * A child may stick out of its parent by this much before it counts as skewed:
+ * SDKs round start times to the millisecond (the OpenTelemetry JS SDK does) while
+ * durations keep sub-millisecond digits, so real parents and children differ by less.
+ */
+export const SKEW_TOLERANCE_NS = 1_000_000n;
+
 /** Id given to a placeholder that holds a trace's events when no span has an id. */
 export const NO_SPAN_ID = '(no span id)';
 
@@ -397,7 +404,7 @@ export function buildTrace(draft: TraceDraft): Trace {
     const parent = parentOf.get(span);
     if (parent && !span.startInferred && !parent.startInferred && !parent.synthetic && !parent.unfinished) {
       const end = span.startNs + span.durationNs;
-      if (span.startNs < parent.startNs || end > parent.startNs + parent.durationNs) span.skew = true;
+      if (span.startNs + SKEW_TOLERANCE_NS < parent.startNs || end > parent.startNs + parent.durationNs + SKEW_TOLERANCE_NS) span.skew = true;
     }
     const end = span.startNs + span.durationNs;
     if (startNs === null || span.startNs < startNs) startNs = span.startNs;
