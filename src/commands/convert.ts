@@ -50,6 +50,12 @@ interface FormatWriter {
   end(): string;
 }
 
+/**
+ * Traces are turned into OTLP requests a few batches at a time: only the last request
+ * of each group can be short, so few requests are nearly empty.
+ */
+const BATCHES_PER_FLUSH = 8;
+
 /** One JSON document a line per group of traces: OTLP requests stay within their bounds. */
 function otlpWriter(options: OtlpOptions, follow: boolean): FormatWriter {
   let pending: Trace[] = [];
@@ -67,7 +73,7 @@ function otlpWriter(options: OtlpOptions, follow: boolean): FormatWriter {
     trace(trace) {
       pending.push(trace);
       pendingSpans += trace.spanCount;
-      return follow || pendingSpans >= maxSpans ? flush() : '';
+      return follow || pendingSpans >= maxSpans * BATCHES_PER_FLUSH ? flush() : '';
     },
     end: flush,
   };
@@ -208,7 +214,7 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
     await streamTraces(load, options.follow, io, diagnostics, (trace) => {
       pending.push(trace);
       pendingSpans += trace.spanCount;
-      if (options.follow || pendingSpans >= maxSpans) flush();
+      if (options.follow || pendingSpans >= maxSpans * BATCHES_PER_FLUSH) flush();
     });
   } finally {
     flush();
