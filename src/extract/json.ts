@@ -8,20 +8,27 @@ import { LosslessNumber, type JsonObject, type JsonValue } from '../types.js';
 
 /** A bare number token with 16 or more characters: the only kind JSON.parse may round. */
 const LONG_NUMBER = /[:,[]\s*(-?\d[\d.eE+-]{15,})/g;
+/** An exponent of three or more digits: a short token like 1e400 can overflow to Infinity. */
+const BIG_EXPONENT = /\d[eE][+-]?\d{3}/;
+const INTEGER = /^-?\d+$/;
 
 /**
  * True when some number in the text would not survive JSON.parse: its shortest
  * round-trip text differs from what was written (an id above 2^53, 20 digits of
- * fraction). Floats that JavaScript itself wrote pass, so most lines stay fast.
+ * fraction), it is an integer beyond 2^53 (46006139453408650 reads back with the
+ * same text but is the double 46006139453408648), or it may overflow (1e400).
+ * Floats that JavaScript itself wrote pass, so most lines stay fast.
  */
 function needsLossless(text: string): boolean {
   LONG_NUMBER.lastIndex = 0;
   let m: RegExpExecArray | null;
   while ((m = LONG_NUMBER.exec(text)) !== null) {
     const token = m[1]!;
-    if (String(Number(token)) !== token) return true;
+    const value = Number(token);
+    if (String(value) !== token) return true;
+    if (!Number.isSafeInteger(value) && INTEGER.test(token)) return true;
   }
-  return false;
+  return BIG_EXPONENT.test(text);
 }
 
 /** Parses one JSON text; throws SyntaxError when it is not JSON. */
@@ -35,6 +42,8 @@ function toNumber(token: string): number | LosslessNumber {
   const value = Number(token);
   if (!Number.isFinite(value)) return new LosslessNumber(token);
   const digits = token.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
+  // 1e-400 underflows to 0: keep what was written.
+  if (value === 0 && digits !== '') return new LosslessNumber(token);
   if (digits.length <= 15) return value;
   if (Number.isSafeInteger(value) && String(value) === token) return value;
   return new LosslessNumber(token);
