@@ -133,6 +133,16 @@ export function setOwn(target: Fields, key: string, value: JsonValue): void {
  * FLATTEN_DEPTH stay whole. Iterative: input depth cannot overflow the stack.
  */
 export function flattenFields(obj: JsonObject): Fields {
+  // Most log lines are flat already: then the parsed object serves as it is.
+  let nestedAny = false;
+  for (const key in obj) {
+    const value = obj[key];
+    if (isPlainObject(value) && hasKeys(value)) {
+      nestedAny = true;
+      break;
+    }
+  }
+  if (!nestedAny) return obj;
   const flat: Fields = {};
   let stack: Array<[JsonObject, string, number]> | null = null;
   // The top level is walked inline: most lines have few nested objects.
