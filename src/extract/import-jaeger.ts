@@ -16,7 +16,7 @@ import {
   readScaledNs,
   readServiceName,
   readSpanKind,
-  readString,
+  readText,
   restoreOriginalIds,
 } from './import-shared.js';
 
@@ -77,7 +77,7 @@ export function importJaeger(value: JsonValue, source: string, line: number): Im
           makeSpanRecord(
             {
               ...ids,
-              name: readString(span.operationName),
+              name: readText(span.operationName),
               service,
               timeNs: startNs,
               timeDigits: JAEGER_TIME_DIGITS,

@@ -17,6 +17,7 @@ import {
   readServiceName,
   readSpanKind,
   readString,
+  readText,
   restoreOriginalIds,
 } from './import-shared.js';
 
@@ -73,14 +74,14 @@ function readSpan(span: JsonValue, service: string | null, source: string, line:
   const startNs = readUnixNano(span.startTimeUnixNano);
   const status = isObject(span.status) ? span.status : null;
   const error = status !== null && (status.code === STATUS_ERROR || status.code === 'STATUS_CODE_ERROR');
-  const statusMessage = status !== null ? readString(status.message) : null;
+  const statusMessage = status !== null ? readText(status.message) : null;
 
   if (!synthetic) {
     result.records.push(
       makeSpanRecord(
         {
           ...ids,
-          name: readString(span.name),
+          name: readText(span.name),
           service,
           timeNs: startNs,
           timeDigits: OTLP_TIME_DIGITS,

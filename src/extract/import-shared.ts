@@ -47,12 +47,20 @@ export function readString(value: unknown): string | null {
 }
 
 /**
+ * A name, service or message exactly as written (surrounding spaces are part of
+ * it, as they are when read from a log line), or null when absent or empty.
+ */
+export function readText(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+/**
  * A service name, null when absent, empty or exactly `unknown_service`: the
  * OTel SDK default (resource semantic conventions, `service.name`) that our
  * exporters also write for spans without a service, so it means "not known".
  */
 export function readServiceName(value: unknown): string | null {
-  const text = readString(value);
+  const text = readText(value);
   return text === null || text === UNKNOWN_SERVICE ? null : text;
 }
 

@@ -15,7 +15,7 @@ import {
   readScaledNs,
   readServiceName,
   readSpanKind,
-  readString,
+  readText,
   restoreOriginalIds,
 } from './import-shared.js';
 
@@ -53,7 +53,7 @@ export function importZipkin(value: JsonValue, source: string, line: number): Im
         makeSpanRecord(
           {
             ...ids,
-            name: readString(span.name),
+            name: readText(span.name),
             service,
             timeNs: startNs,
             timeDigits: ZIPKIN_TIME_DIGITS,
