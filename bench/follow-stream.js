@@ -91,18 +91,33 @@ export async function runFollowStream({ lines = DEFAULT_STREAM_LINES, every = de
   return { lines: written, window, checkpoints, wallMs, exitCode: exit.code, signal: exit.signal, stderr, inputError: inputError?.message ?? null, verdict: judgeFlat(checkpoints) };
 }
 
+/** Lines after which follow mode should have reached its steady state (window, traces in flight). */
+const WARM_UP_LINES = 200_000;
+/** Lines after the reference block needed for a verdict: short runs hide slow growth. */
+const JUDGED_LINES = 1_000_000;
+
 /**
- * Flat when no later block peaks more than 25% (and 32 MB) above the second
- * block; the first block is warm-up (the JIT, the first traces in flight).
+ * Flat when no later block peaks more than 25% (and 32 MB) above the reference
+ * block, the first block that ends after WARM_UP_LINES, over at least
+ * JUDGED_LINES more lines.
  */
 export function judgeFlat(checkpoints) {
-  if (checkpoints.length < 3) return { flat: null, text: 'too few blocks to judge (need 3)' };
-  const reference = checkpoints[1].maxRssKb;
-  const worst = Math.max(...checkpoints.slice(2).map((c) => c.maxRssKb));
-  const growthKb = worst - reference;
-  const flat = growthKb <= Math.max(reference * 0.25, 32 * 1024);
-  const pct = ((100 * growthKb) / reference).toFixed(0);
-  return { flat, text: `${flat ? 'flat' : 'GROWING'}: peak ${(worst / 1024).toFixed(0)} MB after block 2, ${(reference / 1024).toFixed(0)} MB in block 2 (${growthKb >= 0 ? '+' : ''}${pct}%)` };
+  const refIndex = checkpoints.findIndex((c) => c.lines >= WARM_UP_LINES);
+  if (refIndex < 0 || refIndex === checkpoints.length - 1) {
+    return { flat: null, text: `too few blocks to judge (need one ending after ${WARM_UP_LINES.toLocaleString('en-US')} lines, and one more)` };
+  }
+  const reference = checkpoints[refIndex];
+  const worst = Math.max(...checkpoints.slice(refIndex + 1).map((c) => c.maxRssKb));
+  const growthKb = worst - reference.maxRssKb;
+  const pct = ((100 * growthKb) / reference.maxRssKb).toFixed(0);
+  const mb = (kb) => (kb / 1024).toFixed(0);
+  const measured = `peak ${mb(worst)} MB after ${reference.lines.toLocaleString('en-US')} lines, against ${mb(reference.maxRssKb)} MB in the block up to there (${growthKb >= 0 ? '+' : ''}${pct}%)`;
+  const linesAfter = checkpoints.at(-1).lines - reference.lines;
+  if (linesAfter < JUDGED_LINES) {
+    return { flat: null, text: `too short to judge (${JUDGED_LINES.toLocaleString('en-US')} lines after the first ${WARM_UP_LINES.toLocaleString('en-US')} needed): ${measured}` };
+  }
+  const flat = growthKb <= Math.max(reference.maxRssKb * 0.25, 32 * 1024);
+  return { flat, text: `${flat ? 'flat' : 'GROWING'}: ${measured}` };
 }
 
 /** The check's result as Markdown. */

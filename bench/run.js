@@ -158,8 +158,8 @@ function describeFailure(result) {
 }
 
 /**
- * Tries each command on a small file: picks the argument variant that works,
- * or records why the command is skipped. `file` replaces the probe path.
+ * Tries each command on a small file (`probeFile` in place of `realFile`):
+ * picks the first argument variant that works, or records why the command is skipped.
  */
 async function probe(commands, probeFile, realFile, options, log) {
   for (const c of commands) {
@@ -197,7 +197,8 @@ async function runRounds(commands, rounds, options, log) {
     }
   }
   for (const c of commands) {
-    if (!c.samples?.length) continue;
+    // A command that failed in any round shows as failed, not as the median of the others.
+    if (!c.samples?.length || c.failed) continue;
     c.wallMs = median(c.samples.map((s) => s.wallMs));
     c.maxRssKb = median(c.samples.map((s) => s.maxRssKb));
   }
