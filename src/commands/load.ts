@@ -32,29 +32,49 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
     if (options.strict) throw new TracelogError('tracelog.strict', `${source}:${line}: ${describeSkip(reason)}`);
     diagnostics.skip(reason, source, line);
   };
+  // One line in line mode: its records, or a counted skip.
+  const readOne = (text: string, source: string, line: number): void => {
+    const result = readLine(text, source, line, lineOptions);
+    if (result === null) return;
+    if ('skip' in result) fail(result.skip, source, line);
+    else for (const record of result.records) onRecord(record);
+  };
   for (const file of files) {
     // A source whose first line is not JSON by itself but opens one ('[' or '{' alone, a
-    // pretty-printed Jaeger or Zipkin file) is read as one JSON document.
-    let document: string[] | null = null;
-    let documentChars = 0;
+    // pretty-printed Jaeger or Zipkin file) is held and read as one JSON document. A later
+    // line that is a log line by itself shows it is not one (a log whose first line is
+    // damaged): then the held lines are read as lines, so no valid line is lost.
+    const held: { lines: Array<[string, number]> | null; chars: number } = { lines: null, chars: 0 };
+    const readHeldLines = (source: string): void => {
+      const lines = held.lines ?? [];
+      held.lines = null;
+      for (const [text, line] of lines) readOne(text, source, line);
+    };
     try {
       await readSource(
         file,
         {
           line(text, source, line) {
             diagnostics.lines++;
-            if (document) {
-              documentChars += text.length;
-              if (documentChars > MAX_DOCUMENT_CHARS) throw new TracelogError('tracelog.unreadableFile', `cannot read '${source}': JSON document larger than ${MAX_DOCUMENT_CHARS / 2 ** 20} MiB`);
-              document.push(text);
+            if (held.lines) {
+              const result = readLine(text, source, line, lineOptions);
+              if (result !== null && 'records' in result) {
+                readHeldLines(source);
+                for (const record of result.records) onRecord(record);
+                return;
+              }
+              held.chars += text.length;
+              held.lines.push([text, line]);
+              // Text of a whole-document source is held in memory; this bounds it.
+              if (held.chars > MAX_DOCUMENT_CHARS) readHeldLines(source);
               return;
             }
             const result = readLine(text, source, line, lineOptions);
             if (result === null) return;
             if ('skip' in result) {
               if (line === 1 && result.skip === 'not-json' && /^\uFEFF?\s*[[{]/.test(text)) {
-                document = [text];
-                documentChars = text.length;
+                held.lines = [[text, line]];
+                held.chars = text.length;
                 return;
               }
               fail(result.skip, source, line);
@@ -67,7 +87,12 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
         },
         { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal },
       );
-      if (document) readWholeDocument(document, sourceName(file), options, diagnostics, onRecord);
+      if (held.lines) {
+        const records = readWholeDocument(held.lines.map(([text]) => text), sourceName(file));
+        if (records) for (const record of records) onRecord(record);
+        // Not a document after all: each line counts as what it is.
+        else readHeldLines(sourceName(file));
+      }
     } catch (err) {
       if (err instanceof TracelogError && err.code === 'tracelog.unreadableFile') diagnostics.failures.push(err.message);
       else throw err;
@@ -75,23 +100,16 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
   }
 }
 
-/** Text of a whole-document source is held in memory; this bounds it. */
+/** Text of a whole-document source is held in memory up to this many characters. */
 const MAX_DOCUMENT_CHARS = 1024 * 2 ** 20;
 
-function readWholeDocument(lines: string[], source: string, options: LoadOptions, diagnostics: Diagnostics, onRecord: (record: LogRecord) => void): void {
-  let records: LogRecord[] | null = null;
+/** The records of held lines read as one JSON document, or null when they are not one. */
+function readWholeDocument(lines: string[], source: string): LogRecord[] | null {
   try {
-    records = importDocumentRecords(parseJson(lines.join('\n').replace(/^\uFEFF/, '')), source, 1);
+    return importDocumentRecords(parseJson(lines.join('\n').replace(/^\uFEFF/, '')), source, 1);
   } catch {
-    records = null;
+    return null;
   }
-  if (records === null) {
-    // Not a document after all: each line counts as what it is, not JSON.
-    if (options.strict) throw new TracelogError('tracelog.strict', `${source}:1: ${describeSkip('not-json')}`);
-    for (let i = 0; i < lines.length; i++) if (lines[i]!.trim() !== '') diagnostics.skip('not-json', source, i + 1);
-    return;
-  }
-  for (const record of records) onRecord(record);
 }
 
 /** Reads everything and returns the traces in start order. */
