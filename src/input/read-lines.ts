@@ -111,7 +111,9 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
       lineNo++;
       // split2 caps only the unfinished line, in characters; check whole lines in bytes.
       if (text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)) handlers.tooLong(source, lineNo);
-      else handlers.line(text, source, lineNo);
+      // split2's lines are slices of a whole read chunk, and so are the ids JSON.parse takes
+      // from them: one kept id would keep the chunk alive. A copy keeps only the line.
+      else handlers.line((' ' + text).slice(1), source, lineNo);
       return undefined;
     },
     { maxLength: max, skipOverflow: true } as split2.Options,

@@ -81,7 +81,8 @@ export class FollowAssembler {
     this.states.delete(traceId);
     const trace = this.assembler.take(traceId)!;
     if (state.continuation) trace.continuation = true;
-    this.shown.add(traceId);
+    // A copy: the id is a slice of its log line and would keep the whole line alive.
+    this.shown.add((' ' + traceId).slice(1));
     const limit = this.options.rememberShown ?? 100_000;
     if (this.shown.size > limit) this.shown.delete(this.shown.values().next().value as string);
     return trace;
