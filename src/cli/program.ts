@@ -8,6 +8,8 @@ import { TracelogError } from '../errors.js';
 
 type CheckFormatName = 'text' | 'json' | 'junit' | 'github' | 'markdown';
 import type { Io } from '../commands/io.js';
+import type { InputOptions } from '../commands/load.js';
+import type { FieldOverrides } from '../extract/roles.js';
 import { VERSION } from '../version.js';
 import { collect, parseCount, parseDurationOption, parseField, parseSize } from './parse-options.js';
 
@@ -29,6 +31,17 @@ function addFollowOptions(cmd: Command): Command {
   return cmd
     .option('--idle <duration>', 'follow mode: a trace whose root has ended is complete after this long without new lines (default 2s)', parseDurationOption)
     .option('--window <lines>', 'follow mode: a trace is complete once this many lines have passed since its last line', parseCount, 100_000);
+}
+
+/** The values of the options addInputOptions defines. */
+function inputValues(files: string[], opts: Record<string, unknown>): InputOptions {
+  return {
+    files,
+    field: opts.field as FieldOverrides,
+    strict: opts.strict as boolean,
+    quiet: opts.quiet as boolean,
+    maxLineBytes: opts.maxLineBytes as number,
+  };
 }
 
 function followSettings(opts: Record<string, unknown>, follow: boolean): { idleMs: number; window: number } | null {
@@ -90,13 +103,9 @@ Examples:
     hooks.setExit(
       await runConvert(
         {
-          files,
+          ...inputValues(files, opts),
           format: opts.format as 'spans',
           output: opts.output as string | undefined,
-          field: opts.field as never,
-          strict: opts.strict as boolean,
-          quiet: opts.quiet as boolean,
-          maxLineBytes: opts.maxLineBytes as number,
           follow: followSettings(opts, opts.follow === true),
           otlp: { maxSpans: opts.batchSpans as number, maxBytes: opts.batchBytes as number },
           endpoint: opts.endpoint as string | undefined,
@@ -174,11 +183,7 @@ Examples:
     hooks.setExit(
       await runCheck(
         {
-          files,
-          field: opts.field as never,
-          strict: opts.strict as boolean,
-          quiet: opts.quiet as boolean,
-          maxLineBytes: opts.maxLineBytes as number,
+          ...inputValues(files, opts),
           follow: followSettings(opts, opts.follow === true),
           maxNs: opts.max as bigint | undefined,
           rules: (opts.rule as string[]).map((r) => wrap(() => parseRule(r))),
@@ -219,11 +224,7 @@ Examples:
     hooks.setExit(
       await runStats(
         {
-          files,
-          field: opts.field as never,
-          strict: opts.strict as boolean,
-          quiet: opts.quiet as boolean,
-          maxLineBytes: opts.maxLineBytes as number,
+          ...inputValues(files, opts),
           by: opts.by as never,
           format: opts.format as 'table' | 'json',
           output: opts.output as string | undefined,
@@ -281,11 +282,7 @@ Examples:
     hooks.setExit(
       await runView(
         {
-          files,
-          field: opts.field as never,
-          strict: opts.strict as boolean,
-          quiet: opts.quiet as boolean,
-          maxLineBytes: opts.maxLineBytes as number,
+          ...inputValues(files, opts),
           follow: opts.follow as boolean | undefined,
           followSettings: followSettings(opts, true)!,
           width: opts.width as number | undefined,

@@ -13,11 +13,10 @@ import { ConfigError } from '../check/config-error.js';
 import { createCheckAccumulator, exitCodeFor, type CheckOptions } from '../check/evaluate.js';
 import { renderCheckReport, type CheckFormat } from '../check/reporters.js';
 import type { DurationRule, PercentileRule } from '../check/rules.js';
-import type { FieldOverrides } from '../extract/fields.js';
 import { parseJson } from '../extract/json.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { loadTraces, streamTraces, type FollowSettings, type LoadOptions } from './load.js';
+import { loadTraces, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -29,12 +28,7 @@ export interface ReporterTarget {
   output?: string;
 }
 
-export interface CheckCommandOptions {
-  files: string[];
-  field: FieldOverrides;
-  strict: boolean;
-  quiet: boolean;
-  maxLineBytes: number;
+export interface CheckCommandOptions extends InputOptions {
   follow: FollowSettings | null;
   maxNs?: bigint;
   rules: DurationRule[];
@@ -62,7 +56,8 @@ async function readConfig(path: string | undefined, io: Io): Promise<Config | nu
   try {
     return parseConfig(parseJson(text.replace(/^\uFEFF/, '')));
   } catch (err) {
-    if (err instanceof ConfigError) throw new TracelogError('tracelog.invalidConfig', `${file}: ${err.message.replace(/\n\s*/g, '; ')}`);
+    // One line on stderr: "N problems: config /a: …; config /b: …".
+    if (err instanceof ConfigError) throw new TracelogError('tracelog.invalidConfig', `${file}: ${err.message.replace(/:\n\s*/, ': ').replace(/\n\s*/g, '; ')}`);
     if (err instanceof SyntaxError) throw new TracelogError('tracelog.invalidConfig', `${file}: not valid JSON (${err.message})`);
     throw err;
   }
@@ -79,24 +74,18 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
     regressionFraction: options.regressionFraction ?? config?.regressionFraction,
     minSamples: options.minSamples ?? config?.minSamples,
   };
-  const load = (files: string[]): LoadOptions => ({
-    files,
-    strict: options.strict,
-    maxLineBytes: options.maxLineBytes,
-    lineOptions: { overrides: options.field },
-  });
   const diagnostics = new Diagnostics();
 
   if (options.baseline.length > 0) {
     const baselineDiagnostics = new Diagnostics();
     const summary = createBaselineAccumulator();
-    for (const trace of await loadTraces(load(options.baseline), io, baselineDiagnostics)) summary.add(trace);
+    for (const trace of await loadTraces(toLoadOptions(options, options.baseline), io, baselineDiagnostics)) summary.add(trace);
     diagnostics.failures.push(...baselineDiagnostics.failures);
     checkOptions.baseline = summary.finish();
   }
 
   const accumulator = createCheckAccumulator(checkOptions);
-  await streamTraces(load(options.files), options.follow, io, diagnostics, (trace) => accumulator.add(trace));
+  await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, (trace) => accumulator.add(trace));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
 

@@ -11,25 +11,18 @@ import { toJaegerTrace } from '../export/jaeger.js';
 import { toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
-import type { FieldOverrides } from '../extract/fields.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
-import { streamTraces, type FollowSettings } from './load.js';
+import { streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
 
 export type ConvertFormat = 'spans' | 'traces' | 'otlp' | 'zipkin' | 'jaeger' | 'chrome';
-export const CONVERT_FORMATS: readonly ConvertFormat[] = ['spans', 'traces', 'otlp', 'zipkin', 'jaeger', 'chrome'];
 
-export interface ConvertOptions {
-  files: string[];
+export interface ConvertOptions extends InputOptions {
   format: ConvertFormat;
   output?: string;
-  field: FieldOverrides;
-  strict: boolean;
-  quiet: boolean;
-  maxLineBytes: number;
   /** Emit each trace as it completes instead of after all input. */
   follow: FollowSettings | null;
   /** OTLP request bounds. */
@@ -147,8 +140,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   let ok = false;
   try {
     await out.writer.write(writer.start());
-    const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
-    await streamTraces(load, options.follow, io, diagnostics, async (trace) => {
+    await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
       if (out.writer.closed) return;
       const text = writer.trace(trace);
       if (text) await out.writer.write(text);
@@ -175,7 +167,6 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
   const diagnostics = new Diagnostics();
   const otlp = { scopeVersion: VERSION, ...options.otlp };
   const maxSpans = otlp.maxSpans ?? 512;
-  const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
 
   // Traces flow from the reader to the sender through a small queue.
   const queue: OtlpRequest[] = [];
@@ -211,7 +202,7 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
     signal: io.signal,
   });
   try {
-    await streamTraces(load, options.follow, io, diagnostics, (trace) => {
+    await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, (trace) => {
       pending.push(trace);
       pendingSpans += trace.spanCount;
       if (options.follow || pendingSpans >= maxSpans * BATCHES_PER_FLUSH) flush();

@@ -11,8 +11,23 @@ import { Assembler } from '../trace/assemble.js';
 import { FollowAssembler } from '../trace/follow.js';
 import type { LogRecord, Trace } from '../types.js';
 import type { Io } from './io.js';
+import type { FieldOverrides } from '../extract/roles.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { parseJson } from '../extract/json.js';
+
+/** What every command that reads logs is given (the shared command-line options). */
+export interface InputOptions {
+  files: string[];
+  field: FieldOverrides;
+  strict: boolean;
+  quiet: boolean;
+  maxLineBytes: number;
+}
+
+/** LoadOptions from a command's input options, optionally for other files (a baseline). */
+export function toLoadOptions(input: InputOptions, files: string[] = input.files): LoadOptions {
+  return { files, strict: input.strict, maxLineBytes: input.maxLineBytes, lineOptions: { overrides: input.field } };
+}
 
 export interface LoadOptions {
   files: string[];

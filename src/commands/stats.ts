@@ -4,22 +4,16 @@
  */
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
-import type { FieldOverrides } from '../extract/fields.js';
 import { renderStatsJson } from '../stats/render-stats-json.js';
 import { renderStatsTable } from '../stats/render-stats-table.js';
 import { createStatsAccumulator, type StatsGroupBy } from '../trace/stats.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { streamTraces } from './load.js';
+import { streamTraces, toLoadOptions, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
-export interface StatsCommandOptions {
-  files: string[];
-  field: FieldOverrides;
-  strict: boolean;
-  quiet: boolean;
-  maxLineBytes: number;
+export interface StatsCommandOptions extends InputOptions {
   by: StatsGroupBy;
   format: 'table' | 'json';
   output?: string;
@@ -29,8 +23,7 @@ export interface StatsCommandOptions {
 export async function runStats(options: StatsCommandOptions, io: Io): Promise<number> {
   const diagnostics = new Diagnostics();
   const accumulator = createStatsAccumulator({ by: options.by });
-  const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
-  await streamTraces(load, null, io, diagnostics, (trace) => accumulator.add(trace));
+  await streamTraces(toLoadOptions(options), null, io, diagnostics, (trace) => accumulator.add(trace));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   const out = openOutput(options.output, io);

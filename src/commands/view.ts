@@ -5,25 +5,19 @@
  */
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
-import type { FieldOverrides } from '../extract/fields.js';
 import { renderSummary } from '../render/summary.js';
 import { renderWaterfall } from '../render/waterfall.js';
 import { matchesTrace, selectTraces, type SelectOptions } from '../trace/select.js';
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { loadTraces, streamTraces, type FollowSettings } from './load.js';
+import { loadTraces, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
 export const DEFAULT_WIDTH_COLS = 100;
 
-export interface ViewOptions {
-  files: string[];
-  field: FieldOverrides;
-  strict: boolean;
-  quiet: boolean;
-  maxLineBytes: number;
+export interface ViewOptions extends InputOptions {
   /** Explicit --follow / --no-follow; undefined: follow when reading stdin. */
   follow?: boolean;
   followSettings: FollowSettings;
@@ -71,12 +65,21 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     allTags: options.allTags,
     depth: options.depth,
   };
-  const load = { files: options.files, strict: options.strict, maxLineBytes: options.maxLineBytes, lineOptions: { overrides: options.field } };
+  const load = toLoadOptions(options);
+  // When the reader goes away (`kubectl logs -f … | tracelog view | head`) or
+  // --limit traces are shown, stop reading: stdin may never end. Ctrl-C still
+  // aborts through io.signal.
+  const stopReading = new AbortController();
+  io.signal?.addEventListener('abort', () => stopReading.abort(io.signal?.reason), { once: true });
+  const readIo: Io = { ...io, signal: stopReading.signal };
   const shown: Trace[] = [];
   let count = 0;
   let ok = false;
   const write = async (trace: Trace): Promise<void> => {
-    if (out.writer.closed) return;
+    if (out.writer.closed) {
+      stopReading.abort();
+      return;
+    }
     if (count > 0) await out.writer.line('');
     count++;
     for (const line of renderWaterfall(trace, render)) await out.writer.line(line);
@@ -86,9 +89,15 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   try {
     if (follow) {
       const limit = options.select.limit ?? Infinity;
-      await streamTraces(load, options.followSettings, io, diagnostics, async (trace) => {
-        if (count < limit && matchesTrace(trace, options.select)) await write(trace);
-      });
+      try {
+        await streamTraces(load, options.followSettings, readIo, diagnostics, async (trace) => {
+          if (count < limit && matchesTrace(trace, options.select)) await write(trace);
+          if (count >= limit) stopReading.abort();
+        });
+      } catch (err) {
+        const stoppedEarly = stopReading.signal.aborted && !io.signal?.aborted;
+        if (!(stoppedEarly && err instanceof TracelogError && err.code === 'tracelog.interrupted')) throw err;
+      }
     } else {
       const traces = selectTraces(await loadTraces(load, io, diagnostics), { sort: 'start', ...options.select });
       for (const trace of traces) {

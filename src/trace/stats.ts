@@ -3,6 +3,7 @@
  * max, total and self time, fed one trace at a time so millions of spans fit
  * in bounded memory. Pure: no I/O; iterative, so 100,000-deep traces are fine.
  */
+import { computeSelfTimeNs } from './critical-path.js';
 import type { Span, Trace } from '../types.js';
 import { walkSpans } from './walk.js';
 import { DurationSamples, DEFAULT_EXACT_LIMIT } from './duration-samples.js';
@@ -73,44 +74,8 @@ interface GroupState {
   selfNs: bigint;
 }
 
-/**
- * A span's self time: its duration minus the length of the union of its direct
- * children's intervals, each clipped to the span. Overlapping (concurrent)
- * children are counted once; children outside the span count only inside it.
- */
-export function selfTimeNs(span: Span): bigint {
-  const startNs = span.startNs;
-  const endNs = span.startNs + span.durationNs;
-  if (span.children.length === 0 || span.durationNs <= 0n) return span.durationNs > 0n ? span.durationNs : 0n;
-  const intervals: Array<[bigint, bigint]> = [];
-  let inOrder = true;
-  for (const child of span.children) {
-    const s = child.startNs < startNs ? startNs : child.startNs;
-    const childEnd = child.startNs + child.durationNs;
-    const e = childEnd > endNs ? endNs : childEnd;
-    if (e <= s) continue;
-    const last = intervals[intervals.length - 1];
-    if (last && s < last[0]) inOrder = false;
-    intervals.push([s, e]);
-  }
-  if (!inOrder) intervals.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-  let coveredNs = 0n;
-  let runStart = 0n;
-  let runEnd = -1n;
-  let open = false;
-  for (const [s, e] of intervals) {
-    if (open && s <= runEnd) {
-      if (e > runEnd) runEnd = e;
-      continue;
-    }
-    if (open) coveredNs += runEnd - runStart;
-    runStart = s;
-    runEnd = e;
-    open = true;
-  }
-  if (open) coveredNs += runEnd - runStart;
-  return span.durationNs - coveredNs;
-}
+/** A span's self time (see critical-path.ts): re-exported under the name stats has always used. */
+export { computeSelfTimeNs as selfTimeNs };
 
 /** Starts an incremental statistics run. */
 export function createStatsAccumulator(options: StatsOptions = {}): StatsAccumulator {
@@ -157,7 +122,7 @@ export function createStatsAccumulator(options: StatsOptions = {}): StatsAccumul
         }
         group.samples.add(span.durationNs);
         group.totalNs += span.durationNs;
-        group.selfNs += selfTimeNs(span);
+        group.selfNs += computeSelfTimeNs(span);
       });
     },
     finish(): StatsResult {
