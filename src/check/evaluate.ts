@@ -201,7 +201,9 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
   let seq = 0;
   const structure: Record<StructureKind, number> = { orphans: 0, cycles: 0, duplicates: 0, skew: 0 };
   const checked = new Map<string, CheckedOperation>();
-  const ruleUsed = rules.map(() => false);
+  // A rule outranked on every span it matches still matched: only rules matching nothing are "unused" (often a typo).
+  const rulePatterns = rules.map((rule) => compilePattern(rule.pattern));
+  const ruleMatched = rules.map(() => false);
   const percentileSamples = percentileRules.map(() => new DurationSamples(exactLimit));
   const ruleCache = new Map<string, number>();
   const percentileCache = new Map<string, number[]>();
@@ -252,6 +254,9 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
     let index = ruleCache.get(key);
     if (index === undefined) {
       index = ruleSet.resolve(span.service, span.name);
+      for (let i = 0; i < rulePatterns.length; i++) {
+        if (!ruleMatched[i] && matchesPattern(rulePatterns[i]!, span.service, span.name)) ruleMatched[i] = true;
+      }
       if (ruleCache.size < MAX_CACHED_OPERATIONS) ruleCache.set(key, index);
     }
     return index;
@@ -274,7 +279,6 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
     const rule = index >= 0 ? rules[index]! : null;
     const limitNs = rule ? rule.limitNs : maxNs;
     if (limitNs === null) return;
-    if (rule) ruleUsed[index] = true;
     const label = rule ? rule.pattern : 'max';
     let pairKey = `${index}\u0000${key}`;
     let entry = checked.get(pairKey);
@@ -380,7 +384,7 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
       }
 
       const unusedRules = [
-        ...rules.filter((_, i) => !ruleUsed[i]).map((r) => r.pattern),
+        ...rules.filter((_, i) => !ruleMatched[i]).map((r) => r.pattern),
         ...percentiles.filter((p) => p.sampleCount === 0).map((p) => p.rule),
       ];
 

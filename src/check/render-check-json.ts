@@ -8,6 +8,7 @@ import type { OperationComparison } from './baseline.js';
 import type { OperationSummary } from './operation-durations.js';
 import { exitCodeFor } from './evaluate.js';
 import { describeVerdict } from './verdict.js';
+import { escapeJsonText } from '../render/sanitize-text.js';
 
 /** Bumped when a field changes meaning or disappears; new fields do not bump it. */
 export const CHECK_REPORT_VERSION = 1;
@@ -104,5 +105,5 @@ export function toCheckJson(result: CheckResult): Record<string, unknown> {
 
 /** The report as JSON text, two-space indented, ending with a newline. */
 export function renderCheckJson(result: CheckResult): string {
-  return `${JSON.stringify(toCheckJson(result), null, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(toCheckJson(result), null, 2))}\n`;
 }

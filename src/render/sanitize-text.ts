@@ -34,3 +34,16 @@ export function sanitizeText(text: string): string {
   UNSAFE.lastIndex = 0;
   return text.replace(UNSAFE, escapeChar);
 }
+
+// What JSON.stringify leaves raw that a terminal would act on: DEL, C1 controls,
+// bidi controls, line and paragraph separators. JSON text holds these only inside
+// strings, where `\uXXXX` is the same character.
+const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206f\ufff9-\ufffb]/g;
+
+/**
+ * JSON text (from JSON.stringify) with every terminal-unsafe character written as
+ * a `\uXXXX` escape: it parses to the same value and is safe to print.
+ */
+export function escapeJsonText(json: string): string {
+  return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}

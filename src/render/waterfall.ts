@@ -661,8 +661,8 @@ export function renderWaterfall(trace: Trace, options: WaterfallOptions): string
       if (row.eventTimeNs !== null) drawEvent(cells, axis, row.eventTimeNs);
       const guides = renderGuides(layout, row.guide, maxSlots + 1, row.childLine);
       const text = fitPieces([{ text: guides, paint: theme.dim }, ...row.pieces], layout.leftCols - 1);
-      const used = Math.min(layout.leftCols - 1, displayWidth(guides) + row.pieces.reduce((n, p) => n + displayWidth(p.text), 0));
-      left = text + ' '.repeat(layout.leftCols - used);
+      // Measure what was kept: a wide character that does not fit before the `…` leaves a column free.
+      left = text + ' '.repeat(layout.leftCols - displayWidth(text));
     }
     lines.push(left + border + paintBar(cells, theme, tone) + theme.dim('│'));
   }

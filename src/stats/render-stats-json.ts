@@ -4,6 +4,7 @@
  * (exact below 2^53 ns, 104 days). Pure.
  */
 import type { StatsResult } from '../trace/stats.js';
+import { escapeJsonText } from '../render/sanitize-text.js';
 
 /** Bumped when a field changes meaning or disappears. */
 export const STATS_REPORT_VERSION = 1;
@@ -39,5 +40,5 @@ export function toStatsJson(result: StatsResult): Record<string, unknown> {
 
 /** Statistics as JSON text, two-space indented, ending with a newline. */
 export function renderStatsJson(result: StatsResult): string {
-  return `${JSON.stringify(toStatsJson(result), null, 2)}\n`;
+  return `${escapeJsonText(JSON.stringify(toStatsJson(result), null, 2))}\n`;
 }
