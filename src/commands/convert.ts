@@ -13,7 +13,7 @@ import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
-import { streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
@@ -141,11 +141,13 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   try {
     await out.writer.write(writer.start());
     await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
-      if (out.writer.closed) return;
+      // A reader that went away (`| head`) has seen enough: stop reading too.
+      if (out.writer.closed) return STOP;
       const text = writer.trace(trace);
       if (text) await out.writer.write(text);
       // Live output: each trace reaches the reader as soon as it is complete.
       if (options.follow) await out.writer.flush();
+      return out.writer.closed ? STOP : undefined;
     });
     await out.writer.write(writer.end());
     // Sources that could not be read are reported; what the others gave is still written whole.

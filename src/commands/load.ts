@@ -141,25 +141,32 @@ export interface FollowSettings {
   window: number;
 }
 
+/** Returned by an `onTrace` callback to stop reading: its reader went away, or it has shown enough. */
+export const STOP = Symbol('stop');
+
 /**
  * Calls `onTrace` for each trace, in order. Without `follow`, after all input is
  * read, by start time. With `follow`, as each trace completes (see trace/follow.ts),
  * with a timer for idle traces; output is awaited in order, never buffered whole.
+ * When `onTrace` returns STOP, reading ends at once (stdin may never end).
  */
 export async function streamTraces(
   options: LoadOptions,
   follow: FollowSettings | null,
   io: Io,
   diagnostics: Diagnostics,
-  onTrace: (trace: Trace) => Promise<void> | void,
+  onTrace: (trace: Trace) => Promise<void | typeof STOP> | void | typeof STOP,
 ): Promise<void> {
   if (!follow) {
     for (const trace of await loadTraces(options, io, diagnostics)) {
-      if (io.signal?.aborted) break;
-      await onTrace(trace);
+      if (io.signal?.aborted || (await onTrace(trace)) === STOP) break;
     }
     return;
   }
+  // Reading stops on SIGINT/SIGTERM (io.signal) or when onTrace says so.
+  const stop = new AbortController();
+  const onAbort = (): void => stop.abort(io.signal?.reason);
+  io.signal?.addEventListener('abort', onAbort, { once: true });
   const assembler = new FollowAssembler(follow);
   const queue: Trace[] = [];
   const signal: { wake: (() => void) | null } = { wake: null };
@@ -178,10 +185,12 @@ export async function streamTraces(
     while (reading || queue.length > 0) {
       const trace = queue.shift();
       if (trace) {
+        if (stop.signal.aborted) continue;
         try {
-          await onTrace(trace);
+          if ((await onTrace(trace)) === STOP) stop.abort();
         } catch (err) {
           failure ??= err;
+          stop.abort();
         }
         continue;
       }
@@ -191,10 +200,15 @@ export async function streamTraces(
   })();
   const timer = setInterval(() => enqueue(assembler.tick(Date.now())), Math.max(50, Math.min(1000, follow.idleMs / 4)));
   try {
-    await readRecords(options, io, diagnostics, (record) => enqueue(assembler.add(record, Date.now())));
+    await readRecords(options, { ...io, signal: stop.signal }, diagnostics, (record) => enqueue(assembler.add(record, Date.now())));
+  } catch (err) {
+    // Stopped on purpose: not an interruption.
+    const stoppedByCaller = stop.signal.aborted && !io.signal?.aborted;
+    if (!(stoppedByCaller && err instanceof TracelogError && err.code === 'tracelog.interrupted')) throw err;
   } finally {
     clearInterval(timer);
-    if (!io.signal?.aborted) enqueue(assembler.finish());
+    io.signal?.removeEventListener('abort', onAbort);
+    if (!stop.signal.aborted) enqueue(assembler.finish());
     reading = false;
     signal.wake?.();
     await pump;

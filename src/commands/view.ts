@@ -11,7 +11,7 @@ import { matchesTrace, selectTraces, type SelectOptions } from '../trace/select.
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { loadTraces, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { loadTraces, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -66,43 +66,28 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     depth: options.depth,
   };
   const load = toLoadOptions(options);
-  // When the reader goes away (`kubectl logs -f … | tracelog view | head`) or
-  // --limit traces are shown, stop reading: stdin may never end. Ctrl-C still
-  // aborts through io.signal.
-  const stopReading = new AbortController();
-  io.signal?.addEventListener('abort', () => stopReading.abort(io.signal?.reason), { once: true });
-  const readIo: Io = { ...io, signal: stopReading.signal };
+  const limit = options.select.limit ?? Infinity;
   const shown: Trace[] = [];
   let count = 0;
   let ok = false;
-  const write = async (trace: Trace): Promise<void> => {
-    if (out.writer.closed) {
-      stopReading.abort();
-      return;
-    }
+  // Stops reading when the reader goes away (`kubectl logs -f … | tracelog view | head`)
+  // or --limit traces are shown: stdin may never end.
+  const write = async (trace: Trace): Promise<void | typeof STOP> => {
+    if (out.writer.closed || count >= limit) return STOP;
     if (count > 0) await out.writer.line('');
     count++;
     for (const line of renderWaterfall(trace, render)) await out.writer.line(line);
     if (options.summary) shown.push(trace);
     if (follow) await out.writer.flush();
+    return out.writer.closed || count >= limit ? STOP : undefined;
   };
   try {
     if (follow) {
-      const limit = options.select.limit ?? Infinity;
-      try {
-        await streamTraces(load, options.followSettings, readIo, diagnostics, async (trace) => {
-          if (count < limit && matchesTrace(trace, options.select)) await write(trace);
-          if (count >= limit) stopReading.abort();
-        });
-      } catch (err) {
-        const stoppedEarly = stopReading.signal.aborted && !io.signal?.aborted;
-        if (!(stoppedEarly && err instanceof TracelogError && err.code === 'tracelog.interrupted')) throw err;
-      }
+      await streamTraces(load, options.followSettings, io, diagnostics, (trace) => (matchesTrace(trace, options.select) ? write(trace) : undefined));
     } else {
       const traces = selectTraces(await loadTraces(load, io, diagnostics), { sort: 'start', ...options.select });
       for (const trace of traces) {
-        if (io.signal?.aborted || out.writer.closed) break;
-        await write(trace);
+        if (io.signal?.aborted || (await write(trace)) === STOP) break;
       }
     }
     if (options.summary && !out.writer.closed) {
