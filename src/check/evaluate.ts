@@ -125,6 +125,8 @@ export interface CheckResult {
   unusedRules: string[];
   /** The relative error of approximate percentiles (0.01). */
   relativeAccuracy: number;
+  /** Inputs that could not be read (set by the caller): the check is then an error, not a pass. */
+  inputErrors?: string[];
 }
 
 /** Feeds traces one at a time; `finish()` evaluates. */
@@ -464,6 +466,7 @@ export function evaluateCheck(input: Iterable<Trace> | CheckAccumulator, options
 }
 
 /** The exit status for a result: 0 when clean, 1 when there are violations. */
-export function exitCodeFor(result: CheckResult): 0 | 1 {
+export function exitCodeFor(result: CheckResult): 0 | 1 | 2 {
+  if (result.inputErrors !== undefined && result.inputErrors.length > 0) return 2;
   return result.violationCount > 0 ? 1 : 0;
 }

@@ -53,6 +53,7 @@ export function toCheckJson(result: CheckResult): Record<string, unknown> {
     version: CHECK_REPORT_VERSION,
     passed: result.passed,
     exitCode: exitCodeFor(result),
+    ...(result.inputErrors?.length ? { inputErrors: result.inputErrors } : {}),
     verdict: describeVerdict(result),
     traceCount: result.traceCount,
     spanCount: result.spanCount,

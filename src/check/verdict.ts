@@ -24,6 +24,11 @@ const KIND_WORDS: ReadonlyArray<[ViolationKind[], (n: number) => string]> = [
 export function describeVerdict(result: CheckResult): string {
   const scope = `${plural(result.spanCount, 'span')} across ${plural(result.traceCount, 'trace')}`;
   const warnings = result.warningCount > 0 ? `; ${plural(result.warningCount, 'warning')}` : '';
+  const unread = result.inputErrors?.length ?? 0;
+  if (unread > 0) {
+    const found = result.violationCount === 0 ? 'no violations' : plural(result.violationCount, 'violation');
+    return `ERROR: ${plural(unread, 'input')} could not be read; ${found} in ${scope}${warnings}`;
+  }
   if (result.violationCount === 0) return `PASS: no violations in ${scope}${warnings}`;
   const parts: string[] = [];
   for (const [kinds, word] of KIND_WORDS) {

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Diagnostics } from '../diagnostics.js';
-import { EXIT_USAGE, TracelogError } from '../errors.js';
+import { TracelogError } from '../errors.js';
 import { createBaselineAccumulator } from '../check/baseline.js';
 import { parseConfig, type Config, type StructureKind } from '../check/config.js';
 import { ConfigError } from '../check/config-error.js';
@@ -88,6 +88,11 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
   await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, (trace) => accumulator.add(trace));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
+  if (diagnostics.failures.length > 0) {
+    // An input that could not be read makes the verdict an error, in every report.
+    result.inputErrors = diagnostics.failures.slice();
+    result.passed = false;
+  }
 
   const reporters = options.reporters.length > 0 ? options.reporters : [{ format: 'text' as const }];
   for (const reporter of reporters) {
@@ -97,6 +102,6 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
     await out.writer.write(renderCheckReport(result, reporter.format, { colorLevel }));
     await out.close(true);
   }
-  const status = reportDiagnostics(diagnostics, io, options.quiet);
-  return status === EXIT_USAGE ? EXIT_USAGE : exitCodeFor(result);
+  reportDiagnostics(diagnostics, io, options.quiet);
+  return exitCodeFor(result);
 }

@@ -133,7 +133,8 @@ describe('tracelog check', { concurrency: 4 }, () => {
     const { code, stdout, stderr } = await runCli(['check', 'missing.log', DEMO, '--max', '100ms']);
     assert.equal(code, 2);
     assert.equal(stderr, "tracelog: cannot read 'missing.log': no such file\n");
-    assert.equal(verdict(stdout), 'FAIL: 1 violation (1 over limit) in 14 spans across 2 traces');
+    // The other file's violations are still reported, but the verdict is an error, not a plain FAIL.
+    assert.equal(verdict(stdout), 'ERROR: 1 input could not be read; 1 violation in 14 spans across 2 traces');
   });
 
   test('a missing baseline file: exit 2', async () => {
@@ -142,7 +143,7 @@ describe('tracelog check', { concurrency: 4 }, () => {
     assert.equal(stderr, "tracelog: cannot read 'no-such-baseline.log': no such file\n");
     // The report still comes out, with every operation new.
     assert.match(stdout, /^baseline: 0 regressed, 0 improved, 0 unchanged, 14 new, 0 vanished/);
-    assert.equal(verdict(stdout), 'PASS: no violations in 14 spans across 2 traces');
+    assert.equal(verdict(stdout), 'ERROR: 1 input could not be read; no violations in 14 spans across 2 traces');
   });
 
   test('--strict: a malformed line exits 2 with its file:line', async () => {
