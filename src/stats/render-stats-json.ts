@@ -27,10 +27,10 @@ export function toStatsJson(result: StatsResult): Record<string, unknown> {
       count: g.count,
       errors: g.errors,
       unfinished: g.unfinished,
-      p50Ns: Number(g.p50Ns),
-      p90Ns: Number(g.p90Ns),
-      p99Ns: Number(g.p99Ns),
-      maxNs: Number(g.maxNs),
+      p50Ns: nsOrNull(g.p50Ns),
+      p90Ns: nsOrNull(g.p90Ns),
+      p99Ns: nsOrNull(g.p99Ns),
+      maxNs: nsOrNull(g.maxNs),
       totalNs: Number(g.totalNs),
       selfNs: Number(g.selfNs),
       exact: g.exact,
@@ -41,4 +41,8 @@ export function toStatsJson(result: StatsResult): Record<string, unknown> {
 /** Statistics as JSON text, two-space indented, ending with a newline. */
 export function renderStatsJson(result: StatsResult): string {
   return `${escapeJsonText(JSON.stringify(toStatsJson(result), null, 2))}\n`;
+}
+
+function nsOrNull(ns: bigint | null): number | null {
+  return ns === null ? null : Number(ns);
 }

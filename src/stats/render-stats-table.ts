@@ -47,10 +47,10 @@ export function renderStatsTable(result: StatsResult, options: StatsTableOptions
       ...keyCells,
       String(g.count),
       g.errors > 0 ? c.red(String(g.errors)) : String(g.errors),
-      formatDuration(g.p50Ns),
-      formatDuration(g.p90Ns),
-      formatDuration(g.p99Ns),
-      formatDuration(g.maxNs),
+      durationOrDash(g.p50Ns),
+      durationOrDash(g.p90Ns),
+      durationOrDash(g.p99Ns),
+      durationOrDash(g.maxNs),
       formatDuration(g.totalNs),
       formatDuration(g.selfNs),
     ]);
@@ -60,4 +60,9 @@ export function renderStatsTable(result: StatsResult, options: StatsTableOptions
   const traces = `${result.traceCount} trace${result.traceCount === 1 ? '' : 's'}`;
   const footer = `${groups}, ${spans} in ${traces}; ${describePercentileAccuracy(result)}`;
   return `${table.toString()}\n${c.dim(footer)}\n`;
+}
+
+/** A group whose spans never ended has no percentiles: shown as `-`, not a made-up 0. */
+function durationOrDash(ns: bigint | null): string {
+  return ns === null ? '-' : formatDuration(ns);
 }

@@ -35,10 +35,11 @@ export interface StatsGroup {
   errors: number;
   /** Begin lines with no end: counted here, left out of every duration figure. */
   unfinished: number;
-  p50Ns: bigint;
-  p90Ns: bigint;
-  p99Ns: bigint;
-  maxNs: bigint;
+  /** Percentiles and maximum: null when no span of the group finished. */
+  p50Ns: bigint | null;
+  p90Ns: bigint | null;
+  p99Ns: bigint | null;
+  maxNs: bigint | null;
   totalNs: bigint;
   /** Sum of each span's duration minus the union of its children's intervals within it. */
   selfNs: bigint;
@@ -135,10 +136,10 @@ export function createStatsAccumulator(options: StatsOptions = {}): StatsAccumul
           count: s.count,
           errors: g.errors,
           unfinished: g.unfinished,
-          p50Ns: s.percentile(50) ?? 0n,
-          p90Ns: s.percentile(90) ?? 0n,
-          p99Ns: s.percentile(99) ?? 0n,
-          maxNs: s.maxNs,
+          p50Ns: s.percentile(50),
+          p90Ns: s.percentile(90),
+          p99Ns: s.percentile(99),
+          maxNs: s.count > 0 ? s.maxNs : null,
           totalNs: g.totalNs,
           selfNs: g.selfNs,
           exact: s.exact,
