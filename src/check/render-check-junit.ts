@@ -6,7 +6,7 @@
  */
 import { formatDuration } from '../render/format-duration.js';
 import { sanitizeText } from '../render/sanitize-text.js';
-import { STRUCTURE_KINDS } from './config.js';
+import { STRUCTURE_KINDS, type StructureKind } from './config.js';
 import type { CheckResult, Violation } from './evaluate.js';
 import type { OperationComparison } from './baseline.js';
 import { describeVerdict, describeViolation } from './verdict.js';
@@ -176,12 +176,12 @@ function buildSuites(result: CheckResult, maxListed: number): Suite[] {
       failure: fails
         ? {
             type: kind,
-            message: `${count} ${kind} found`,
+            message: `${findingCount(kind, count)} found`,
             body: listViolations(byCase.get(caseKey('structure', kind, null, null)) ?? [], count, maxListed),
           }
         : null,
       skipped: null,
-      systemOut: !fails && count > 0 ? [`${count} ${kind} found (warning only)`, ...listViolations(warnings, count, maxListed)] : null,
+      systemOut: !fails && count > 0 ? [`${findingCount(kind, count)} found (warning only)`, ...listViolations(warnings, count, maxListed)] : null,
     });
   }
   suites.push(structure);
@@ -228,4 +228,11 @@ export function renderCheckJunit(result: CheckResult, options: CheckJunitOptions
   // The verdict is built from counts only, never from input text; `--` may not appear in a comment.
   lines.push(`  <!-- ${describeVerdict(result).replace(/-/g, ' ')} -->`, '</testsuites>');
   return `${lines.join('\n')}\n`;
+}
+
+/** `1 cycle`, `3 cycles`, `1 skewed span` — the finding kinds are plural nouns. */
+function findingCount(kind: StructureKind, count: number): string {
+  const singular: Record<StructureKind, string> = { orphans: 'orphan', cycles: 'cycle', duplicates: 'duplicate', skew: 'skewed span' };
+  const plural: Record<StructureKind, string> = { orphans: 'orphans', cycles: 'cycles', duplicates: 'duplicates', skew: 'skewed spans' };
+  return `${count} ${count === 1 ? singular[kind] : plural[kind]}`;
 }
