@@ -65,17 +65,20 @@ export function parseLossless(text: string): JsonValue {
     while (pos < n && WS.has(text.charCodeAt(pos))) pos++;
   };
   const readString = (): string => {
-    // pos is at the opening quote; reuse JSON.parse for the escapes.
+    // pos is at the opening quote; JSON.parse decodes escapes when there are any.
     const start = pos;
+    let escaped = false;
     pos++;
     while (pos < n) {
       const c = text.charCodeAt(pos);
       if (c === 0x22) {
         pos++;
-        return JSON.parse(text.slice(start, pos)) as string;
+        return escaped ? (JSON.parse(text.slice(start, pos)) as string) : text.slice(start + 1, pos - 1);
       }
-      if (c === 0x5c) pos += 2;
-      else if (c < 0x20) fail('control character in string');
+      if (c === 0x5c) {
+        escaped = true;
+        pos += 2;
+      } else if (c < 0x20) fail('control character in string');
       else pos++;
     }
     return fail('unterminated string');
