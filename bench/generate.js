@@ -160,7 +160,7 @@ function createWork(p) {
   ];
   const db = [
     ['db.system', () => p.pick(['postgresql', 'mysql'])],
-    ['db.statement', () => `SELECT * FROM ${p.pick(TABLES)} WHERE \"id\" = $1 LIMIT ${p.int(1, 100)}`],
+    ['db.statement', () => `SELECT * FROM ${p.pick(TABLES)} WHERE "id" = $1 LIMIT ${p.int(1, 100)}`],
     ['db.rows', () => p.int(0, 500)],
     ['db.name', () => p.pick(['shop', 'accounts', 'catalog'])],
     ['pool.wait_ms', () => Math.round(p.random() * 5000) / 1000],

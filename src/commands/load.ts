@@ -3,7 +3,7 @@
  * assembler, count what was skipped. A file that cannot be read is reported and
  * the others still processed; `--strict` makes the first bad line fatal.
  */
-import { Diagnostics, describeSkip } from '../diagnostics.js';
+import { type Diagnostics, describeSkip } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import { readLine, type LineOptions } from '../extract/line.js';
 import { readSource, sourceName } from '../input/read-lines.js';

@@ -2,7 +2,7 @@
  * The end of every run on stderr: structural problems (capped), the one-line
  * skip summary, and unreadable files. Returns the exit status they imply.
  */
-import { Diagnostics } from '../diagnostics.js';
+import type { Diagnostics } from '../diagnostics.js';
 import { EXIT_OK, EXIT_USAGE } from '../errors.js';
 import type { Io } from './io.js';
 

@@ -3,7 +3,7 @@
  * the Collector's file exporter, or our own export) → span and event records
  * (FORMATS.md A.2 "Reader rule", B.1). Pure: no I/O.
  */
-import { LosslessNumber, type Fields, type JsonValue, type LogRecord, type SpanKind } from '../types.js';
+import { LosslessNumber, type Fields, type JsonValue, type SpanKind } from '../types.js';
 import {
   type ImportResult,
   durationBetween,

@@ -423,7 +423,7 @@ function collectRows(trace: Trace, options: WaterfallOptions, theme: Theme, crit
     const collapse = depthLimit !== undefined && depth >= depthLimit && span.children.length > 0;
     let tags = '';
     for (const key of tagKeys) {
-      if (!Object.prototype.hasOwnProperty.call(span.tags, key)) continue;
+      if (!Object.hasOwn(span.tags, key)) continue;
       tags += `${tags ? ' ' : ''}${sanitizeText(key)}=${formatFieldValue(span.tags[key]!)}`;
     }
     rows.push({
@@ -431,7 +431,7 @@ function collectRows(trace: Trace, options: WaterfallOptions, theme: Theme, crit
       span,
       guide,
       depth,
-      critical: critical !== null && critical.has(span),
+      critical: critical?.has(span) === true,
       tone,
       label: spanLabel(span),
       flags: spanFlags(span, parent === null && !span.synthetic && span.parentId !== null && span.cycleParentId === null),

@@ -77,7 +77,7 @@ export class DDSketch {
 
   /** The value that bucket `index` stands for. */
   bucketValue(index: number): number {
-    return (2 * Math.pow(this.gamma, index)) / (this.gamma + 1);
+    return (2 * this.gamma ** index) / (this.gamma + 1);
   }
 
   /**
