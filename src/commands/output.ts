@@ -14,7 +14,14 @@ export interface Output {
 export function openOutput(path: string | undefined, io: Io): Output {
   if (path === undefined || path === '-') {
     const writer = new OutputWriter(io.stdout);
-    return { writer, close: () => writer.flush() };
+    return {
+      writer,
+      async close() {
+        await writer.flush();
+        // A full disk behind a redirect (ENOSPC) is an error; a reader that left (EPIPE) is not.
+        if (writer.error) throw outputError('stdout', writer.error);
+      },
+    };
   }
   const file = new AtomicFile(path);
   const writer = new OutputWriter(file.stream);
