@@ -56,10 +56,11 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
   };
   for (const file of files) {
     // A source whose first line is not JSON by itself but opens one ('[' or '{' alone, a
-    // pretty-printed Jaeger or Zipkin file) is held and read as one JSON document. A later
-    // line that is a log line by itself shows it is not one (a log whose first line is
-    // damaged): then the held lines are read as lines, so no valid line is lost.
-    const held: { lines: Array<[string, number]> | null; chars: number } = { lines: null, chars: 0 };
+    // pretty-printed Jaeger or Zipkin file) is held and read as one JSON document. Two log
+    // lines in a row show it is not one (a log whose first line is damaged; in a document
+    // only the last element of an array can stand alone on a line): then the held lines
+    // are read as lines, so no valid line is lost.
+    const held: { lines: Array<[string, number]> | null; chars: number; lastWasLog: boolean } = { lines: null, chars: 0, lastWasLog: false };
     const readHeldLines = (source: string): void => {
       const lines = held.lines ?? [];
       held.lines = null;
@@ -73,15 +74,12 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
             diagnostics.lines++;
             if (held.lines) {
               const result = readLine(text, source, line, lineOptions);
-              if (result !== null && 'records' in result) {
-                readHeldLines(source);
-                for (const record of result.records) onRecord(record);
-                return;
-              }
+              const isLog = result !== null && 'records' in result;
               held.chars += text.length;
               held.lines.push([text, line]);
               // Text of a whole-document source is held in memory; this bounds it.
-              if (held.chars > MAX_DOCUMENT_CHARS) readHeldLines(source);
+              if ((isLog && held.lastWasLog) || held.chars > MAX_DOCUMENT_CHARS) readHeldLines(source);
+              else held.lastWasLog = isLog;
               return;
             }
             const result = readLine(text, source, line, lineOptions);
