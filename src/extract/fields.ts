@@ -312,13 +312,18 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   const start: Instant | null = startValue === undefined ? null : parseTimestamp(startValue, timeUnit);
   const endValue = take(role('end'));
   const end: Instant | null = endValue === undefined ? null : parseTimestamp(endValue, overrides.end?.unit);
+  // A time that cannot be read is no time; it stays in the fields, where it can be seen.
+  if (startValue !== undefined && start === null) used.delete(role('start')![0]);
+  if (endValue !== undefined && end === null) used.delete(role('end')![0]);
 
   let durationNs: bigint | null = null;
   const durOverride = overrides.duration;
   if (durOverride) {
     const v = Object.hasOwn(flat, durOverride.path) ? flat[durOverride.path] : undefined;
-    if (v !== undefined && v !== null) {
-      durationNs = parseDurationValue(v, durOverride.unit ?? 'ms');
+    const ns = v === undefined || v === null ? null : parseDurationValue(v, durOverride.unit ?? 'ms');
+    // A negative or unreadable value is no duration; it stays in the fields, where it can be seen.
+    if (ns !== null && ns >= 0n) {
+      durationNs = ns;
       used.add(durOverride.path);
     }
   } else {
@@ -326,14 +331,13 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
       const v = flat[key];
       if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'object' && !(v instanceof LosslessNumber)) continue;
       const ns = parseDurationValue(v, zipkin && key === 'duration' ? 'us' : unit);
-      if (ns !== null) {
+      if (ns !== null && ns >= 0n) {
         durationNs = ns;
         used.add(key);
         break;
       }
     }
   }
-  if (durationNs !== null && durationNs < 0n) durationNs = null;
   if (durationNs === null && start && end && end.ns >= start.ns) durationNs = end.ns - start.ns;
 
   const nameValue = take(role('name'));
