@@ -191,6 +191,14 @@ function textOf(value: JsonValue): string | null {
   return null;
 }
 
+/** The longest duration tracelog uses: int64 nanoseconds (~292 years), what every export format can hold. */
+const MAX_DURATION_NS = 2n ** 63n - 1n;
+
+/** A usable duration: known, not negative, not absurd (1e400 ms is a broken field, not a span). */
+function isDuration(ns: bigint | null): ns is bigint {
+  return ns !== null && ns >= 0n && ns <= MAX_DURATION_NS;
+}
+
 /** A duration value in `unit` (numbers) or Go syntax (strings), to ns. */
 export function parseDurationValue(value: JsonValue, unit: TimeUnit): bigint | null {
   let ns: bigint | null = null;
@@ -321,8 +329,8 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   if (durOverride) {
     const v = Object.hasOwn(flat, durOverride.path) ? flat[durOverride.path] : undefined;
     const ns = v === undefined || v === null ? null : parseDurationValue(v, durOverride.unit ?? 'ms');
-    // A negative or unreadable value is no duration; it stays in the fields, where it can be seen.
-    if (ns !== null && ns >= 0n) {
+    // A negative, unreadable or absurd value is no duration; it stays in the fields, where it can be seen.
+    if (isDuration(ns)) {
       durationNs = ns;
       used.add(durOverride.path);
     }
@@ -331,14 +339,14 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
       const v = flat[key];
       if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'object' && !(v instanceof LosslessNumber)) continue;
       const ns = parseDurationValue(v, zipkin && key === 'duration' ? 'us' : unit);
-      if (ns !== null && ns >= 0n) {
+      if (isDuration(ns)) {
         durationNs = ns;
         used.add(key);
         break;
       }
     }
   }
-  if (durationNs === null && start && end && end.ns >= start.ns) durationNs = end.ns - start.ns;
+  if (durationNs === null && start && end && isDuration(end.ns - start.ns)) durationNs = end.ns - start.ns;
 
   const nameValue = take(role('name'));
   const name = nameValue === undefined ? null : textOf(nameValue);
