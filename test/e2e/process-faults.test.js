@@ -90,7 +90,7 @@ test('stderr closed by the shell (`2>&-`): exit 0, stdout complete', async () =>
  * Starts `tracelog args` on a stdin that stays open, feeds it lines of many
  * one-span traces, and sends `signal` once `ready(stdoutSoFar)` holds.
  */
-function interrupt(args, signal, { ready = () => true, delayMs = 300 } = {}) {
+function interrupt(args, signal, { ready = () => true, delayMs = 100 } = {}) {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: tmp.dir, env: cliEnv(), stdio: ['pipe', 'pipe', 'pipe'] });
     const out = [];
@@ -139,7 +139,8 @@ for (const [signal, status] of [['SIGINT', 130], ['SIGTERM', 143]]) {
     mkdirSync(dir);
     for (const follow of [[], ['--follow', '--idle', '20ms']]) {
       const out = join(dir, `out${follow.length}.jsonl`);
-      const r = await interrupt(['convert', ...follow, '-o', out], signal, { delayMs: 400 });
+      // Signal once the temporary file exists: tracelog is up and writing.
+      const r = await interrupt(['convert', ...follow, '-o', out], signal, { ready: () => readdirSync(dir).length > 0 });
       assert.equal(r.signal, null);
       assert.equal(r.code, status);
       assert.equal(r.stdout, '');
