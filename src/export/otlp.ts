@@ -162,8 +162,9 @@ function makeResourceSpans(service: string, spans: OtlpSpan[], scopeVersion: str
  */
 export function toOtlpSpan(span: Span): OtlpSpan {
   const ids = mapSpanIds(span, 'hex32');
-  const startNs = span.startNs > 0n ? span.startNs : 0n;
-  const endNs = span.durationNs > 0n ? startNs + span.durationNs : startNs;
+  // OTLP times are uint64 ns: 1970 to 2554. Times outside are clamped to that range.
+  const startNs = clampUnixNano(span.startNs);
+  const endNs = clampUnixNano(span.durationNs > 0n ? startNs + span.durationNs : startNs);
   const reserved = new Set<string>(ids.originals.map(([key]) => key));
   if (span.synthetic) reserved.add(SYNTHETIC_KEY);
   const attributes = toOtlpAttributes(span.tags, reserved);
@@ -191,8 +192,15 @@ export function toOtlpSpan(span: Span): OtlpSpan {
   return otlp;
 }
 
+const MAX_UNIX_NANO = 2n ** 64n - 1n;
+
+/** A time as OTLP can carry it: fixed64 ns since 1970, so 0 to 2^64 − 1. */
+function clampUnixNano(ns: bigint): bigint {
+  return ns < 0n ? 0n : ns > MAX_UNIX_NANO ? MAX_UNIX_NANO : ns;
+}
+
 function toOtlpEvent(event: SpanEvent, spanStartNs: bigint): OtlpEvent {
-  const timeNs = event.timeNs === null ? spanStartNs : event.timeNs > 0n ? event.timeNs : 0n;
+  const timeNs = event.timeNs === null ? spanStartNs : clampUnixNano(event.timeNs);
   return { timeUnixNano: timeNs.toString(), name: event.name, attributes: toOtlpAttributes(event.fields, new Set()) };
 }
 
