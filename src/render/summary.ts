@@ -96,9 +96,14 @@ const MIN_NAME_COLS = 24;
  * The summary table as lines (no newline), at most `widthCols` wide when
  * given: boxed, or on a narrow terminal borderless with short titles.
  */
+/** Rows shown at most; the rest are counted in a closing line. */
+export const MAX_SUMMARY_ROWS = 1000;
+
 export function renderSummary(traces: Iterable<Trace>, options: SummaryOptions): string[] {
   const theme = createTheme(options.colorLevel);
-  const stats = summarizeOperations(traces);
+  const allStats = summarizeOperations(traces);
+  // cli-table3 lays a table out in quadratic time: thousands of operations are cut short.
+  const stats = allStats.slice(0, MAX_SUMMARY_ROWS);
   const rows = stats.map((s) => ({
     service: s.service === null ? '-' : sanitizeText(s.service),
     rawService: s.service,
@@ -157,6 +162,7 @@ export function renderSummary(traces: Iterable<Trace>, options: SummaryOptions):
     ]);
   }
   const lines = table.toString().split('\n');
+  if (allStats.length > stats.length) lines.push(theme.dim(`… ${allStats.length - stats.length} more operations not shown (tracelog stats --format json lists all)`));
   if (options.widthCols === undefined) return lines;
   const widthCols = options.widthCols;
   return lines.map((line) => (displayWidth(line) > widthCols ? truncateToWidth(line, widthCols) : line));

@@ -14,6 +14,8 @@ export interface StatsTableOptions {
   colorLevel?: 0 | 1 | 2 | 3;
   /** Longer names are cut with `…`; default 60 columns. */
   maxNameCols?: number;
+  /** Groups shown at most (default 1000: cli-table3 lays out in quadratic time); the footer counts the rest. */
+  maxRows?: number;
 }
 
 /** The footer line: `percentiles exact` or `percentiles approximate, ±1% relative error`. */
@@ -41,7 +43,8 @@ export function renderStatsTable(result: StatsResult, options: StatsTableOptions
     // cli-table3 colours headers and borders itself unless told not to.
     style: { head: [], border: [], compact: true },
   });
-  for (const g of result.groups) {
+  const shown = result.groups.slice(0, options.maxRows ?? 1000);
+  for (const g of shown) {
     const keyCells = result.by === 'service' ? [name(g.service)] : result.by === 'name' ? [name(g.name)] : [name(g.service), name(g.name)];
     table.push([
       ...keyCells,
@@ -58,7 +61,9 @@ export function renderStatsTable(result: StatsResult, options: StatsTableOptions
   const groups = `${result.groups.length} group${result.groups.length === 1 ? '' : 's'}`;
   const spans = `${result.spanCount} span${result.spanCount === 1 ? '' : 's'}`;
   const traces = `${result.traceCount} trace${result.traceCount === 1 ? '' : 's'}`;
-  const footer = `${groups}, ${spans} in ${traces}; ${describePercentileAccuracy(result)}`;
+  const hidden = result.groups.length - shown.length;
+  const more = hidden > 0 ? ` (${hidden} not shown: --format json lists all)` : '';
+  const footer = `${groups}${more}, ${spans} in ${traces}; ${describePercentileAccuracy(result)}`;
   return `${table.toString()}\n${c.dim(footer)}\n`;
 }
 
