@@ -5,16 +5,12 @@
 import type { Diagnostics } from '../diagnostics.js';
 import { EXIT_OK, EXIT_USAGE } from '../errors.js';
 import type { Io } from './io.js';
+import { sanitizeText } from '../render/sanitize-text.js';
 
 const MAX_PROBLEM_LINES = 20;
 
 /** Replaces control characters so input cannot drive the terminal through stderr. */
-export function escapeControls(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069\u061c]/g, (c) => {
-    const code = c.charCodeAt(0);
-    return code < 0x100 ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}
+export const escapeControls = sanitizeText;
 
 export function warn(io: Io, message: string): void {
   io.stderr.write(`tracelog: ${escapeControls(message)}\n`);
