@@ -61,10 +61,6 @@ export class Assembler {
     return this.heldSpans;
   }
 
-  get traceCount(): number {
-    return this.traces.size;
-  }
-
   /** O(1) per record. */
   add(record: LogRecord): void {
     let trace = this.traces.get(record.traceId);
@@ -73,8 +69,8 @@ export class Assembler {
       this.traces.set(record.traceId, trace);
     }
     const order = this.counter++;
-    this.heldSpans++;
     if (record.kind === 'event' || record.spanId === null) {
+      this.heldSpans++;
       trace.events.push({
         spanId: record.spanId,
         order,
@@ -89,6 +85,7 @@ export class Assembler {
       return;
     }
     const draft = newDraft(record, order);
+    this.heldSpans++;
     if (list) list.push(draft);
     else trace.spans.set(record.spanId, [draft]);
   }
@@ -102,11 +99,6 @@ export class Assembler {
     for (const list of draft.spans.values()) count += list.length;
     this.heldSpans -= count;
     return buildTrace(draft);
-  }
-
-  /** Ids of the traces held, in the order they were first seen. */
-  traceIds(): string[] {
-    return [...this.traces.keys()];
   }
 
   /** Every trace, built, ordered by start time (then first appearance). */

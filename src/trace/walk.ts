@@ -21,7 +21,3 @@ export function listSpans(trace: Trace): Span[] {
   walkSpans(trace, (span) => spans.push(span));
   return spans;
 }
-
-export function spanEndNs(span: Span): bigint {
-  return span.startNs + span.durationNs;
-}
