@@ -330,11 +330,20 @@ test('take() removes one trace and keeps the count of held records', () => {
   assembler.add(rec({ trace: 'b', span: 's', at: 0, ms: 1 }));
   assembler.add(rec({ trace: 'b', at: 0, msg: 'e' }));
   assert.equal(assembler.held, 3);
-  assert.deepEqual(assembler.traceIds(), ['a', 'b']);
   assert.equal(assembler.take('b').spanCount, 1);
   assert.equal(assembler.held, 1);
   assert.equal(assembler.take('b'), undefined);
-  assert.equal(assembler.traceCount, 1);
+  assert.deepEqual(assembler.finish().map((t) => t.traceId), ['a']);
+  assert.equal(assembler.held, 0);
+});
+
+test('held counts spans, not lines: a begin and an end line are one held span', () => {
+  const assembler = new Assembler();
+  assembler.add({ ...rec({ trace: 'a', span: 's', at: 0 }), kind: 'begin', durationNs: null, name: 'op', message: null });
+  assembler.add({ ...rec({ trace: 'a', span: 's', at: 1 }), kind: 'end', durationNs: null, message: null });
+  assert.equal(assembler.held, 1);
+  assert.equal(assembler.take('a').spanCount, 1);
+  assert.equal(assembler.held, 0);
 });
 
 test('a 100,000-deep chain assembles and exports without recursion', () => {
