@@ -7,7 +7,7 @@
 import { open } from 'node:fs/promises';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, type Gunzip } from 'node:zlib';
+import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import split2 from 'split2';
 import { TracelogError } from '../errors.js';
 
@@ -25,14 +25,22 @@ export interface ReadOptions {
 }
 
 /**
- * Passes bytes through, or through gunzip when the first two bytes are gzip's
- * magic. Corrupt gzip data does not destroy the pipeline: what was decompressed
- * before it still reaches the line splitter, the rest of the input is dropped,
- * and `failure` tells the reader to report the file.
+ * Passes bytes through, or decompresses them when the first two bytes are gzip's
+ * magic. Members are read one by one (header, raw deflate body, CRC and size
+ * trailer), so the end of each member is known exactly: corrupt data, a truncated
+ * member or bytes that are not gzip after a member stop decompression without
+ * losing what came before. `failure` then tells the reader to report the file.
  */
 class MaybeGunzip extends Transform {
   private head: Buffer | null = Buffer.alloc(0);
-  private gunzip: Gunzip | null = null;
+  private gzip = false;
+  /** Compressed bytes not yet given to an inflater (headers, trailers, what follows a member). */
+  private pending: Buffer = Buffer.alloc(0);
+  private inflate: InflateRaw | null = null;
+  private memberEnded = false;
+  private trailerDue = false;
+  private crc = 0;
+  private size = 0;
   failure: Error | null = null;
 
   override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
@@ -42,60 +50,131 @@ class MaybeGunzip extends Transform {
       if (this.head.length < 2) return cb();
       chunk = this.head;
       this.head = null;
-      if (chunk[0] === 0x1f && chunk[1] === 0x8b) {
-        this.gunzip = createGunzip();
-        this.gunzip.on('data', (data: Buffer) => this.push(data));
-        this.gunzip.on('error', (err) => (this.failure ??= err));
-      }
+      this.gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
     }
-    const gunzip = this.gunzip;
-    if (!gunzip) return cb(null, chunk);
-    let room = true;
-    for (const piece of splitAtMembers(chunk)) room = gunzip.write(piece);
-    if (room) return cb();
-    // Wait for room, or for the error that means there will be none.
-    const done = (): void => {
-      gunzip.off('drain', done);
-      gunzip.off('error', done);
-      cb();
-    };
-    gunzip.on('drain', done);
-    gunzip.on('error', done);
+    if (!this.gzip) return cb(null, chunk);
+    this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;
+    this.drain(cb);
+  }
+
+  /** Feeds pending bytes to the current member, or reads the next header or trailer. */
+  private drain(cb: TransformCallback): void {
+    for (;;) {
+      if (this.failure) return cb();
+      if (this.trailerDue) {
+        if (this.pending.length < 8) return cb();
+        const crc = this.pending.readUInt32LE(0);
+        const size = this.pending.readUInt32LE(4);
+        if (crc !== this.crc >>> 0 || size !== this.size % 2 ** 32) return this.fail('Z_DATA_ERROR', cb);
+        this.pending = this.pending.subarray(8);
+        this.trailerDue = false;
+        continue;
+      }
+      if (this.inflate === null) {
+        if (this.pending.length === 0) return cb();
+        const length = gzipHeaderLength(this.pending);
+        if (length === NEED_MORE) return cb();
+        if (length === NOT_GZIP) {
+          // Zero padding after the last member (tape blocks) is harmless; anything else is not gzip.
+          if (this.pending.every((byte) => byte === 0)) {
+            this.pending = Buffer.alloc(0);
+            return cb();
+          }
+          return this.fail('Z_DATA_ERROR', cb);
+        }
+        this.pending = this.pending.subarray(length);
+        this.startMember();
+        continue;
+      }
+      if (this.pending.length === 0) return cb();
+      const inflate = this.inflate;
+      const piece = this.pending;
+      const before = inflate.bytesWritten;
+      this.pending = Buffer.alloc(0);
+      // Continue when zlib took the piece, or failed on it (then the write never completes).
+      let settled = false;
+      const next = (): void => {
+        if (settled) return;
+        settled = true;
+        inflate.off('error', next);
+        if (this.failure) return cb();
+        if (this.memberEnded) {
+          // The deflate stream ended inside this piece: the rest is the trailer and what follows.
+          this.pending = piece.subarray(inflate.bytesWritten - before);
+          this.inflate = null;
+          this.trailerDue = true;
+        }
+        this.drain(cb);
+      };
+      inflate.once('error', next);
+      inflate.write(piece, () => next());
+      return;
+    }
+  }
+
+  private startMember(): void {
+    const inflate = createInflateRaw();
+    this.inflate = inflate;
+    this.memberEnded = false;
+    this.crc = 0;
+    this.size = 0;
+    inflate.on('data', (data: Buffer) => {
+      this.crc = crc32(data, this.crc);
+      this.size += data.length;
+      this.push(data);
+    });
+    inflate.on('end', () => (this.memberEnded = true));
+    inflate.on('error', (err) => (this.failure ??= err));
+  }
+
+  private fail(code: string, cb: TransformCallback): void {
+    this.failure ??= Object.assign(new Error('corrupt gzip data'), { code });
+    this.pending = Buffer.alloc(0);
+    cb();
   }
 
   override _flush(cb: TransformCallback): void {
     if (this.head !== null && this.head.length > 0) this.push(this.head);
-    const gunzip = this.gunzip;
-    if (!gunzip || this.failure) return cb();
-    // A truncated last member fails here, at the end: that is reported too.
+    if (this.failure || !this.gzip) return cb();
+    // Input ended: a member still open, or a trailer cut short, means a truncated file.
+    const inflate = this.inflate;
+    if (this.trailerDue) return this.fail('Z_BUF_ERROR', cb);
+    if (inflate === null) return cb();
     const done = (): void => {
-      gunzip.off('end', done);
-      gunzip.off('error', done);
-      cb();
+      inflate.off('end', done);
+      inflate.off('error', done);
+      if (!this.failure) this.fail('Z_BUF_ERROR', cb);
+      else cb();
     };
-    gunzip.on('end', done);
-    gunzip.on('error', done);
-    gunzip.end();
+    if (this.memberEnded) return done();
+    inflate.on('end', done);
+    inflate.on('error', done);
+    inflate.end();
   }
 }
 
-/**
- * Splits compressed bytes before each gzip member header (1f 8b 08), so a member
- * ends at the end of a write. zlib drops all output of a write that fails, so
- * without this a corrupt member would take the last lines of the member before
- * it along. (The magic can also occur inside deflate data: an extra split is harmless.)
- */
-function splitAtMembers(chunk: Buffer): Buffer[] {
-  const pieces: Buffer[] = [];
-  let start = 0;
-  for (let i = chunk.indexOf(0x1f, 1); i !== -1 && i + 2 < chunk.length; i = chunk.indexOf(0x1f, i + 1)) {
-    if (chunk[i + 1] === 0x8b && chunk[i + 2] === 0x08) {
-      pieces.push(chunk.subarray(start, i));
-      start = i;
+const NEED_MORE = -1;
+const NOT_GZIP = -2;
+
+/** Length of the gzip member header at the start of `buf` (RFC 1952 §2.3), NEED_MORE or NOT_GZIP. */
+function gzipHeaderLength(buf: Buffer): number {
+  if (buf.length < 10) return buf[0] !== 0x1f || (buf.length > 1 && buf[1] !== 0x8b) || (buf.length > 2 && buf[2] !== 8) ? NOT_GZIP : NEED_MORE;
+  if (buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) return NOT_GZIP;
+  const flags = buf[3]!;
+  let at = 10;
+  if (flags & 0x04) {
+    if (buf.length < at + 2) return NEED_MORE;
+    at += 2 + buf.readUInt16LE(at);
+  }
+  for (const bit of [0x08, 0x10]) {
+    if (flags & bit) {
+      const end = buf.indexOf(0, at);
+      if (end < 0) return NEED_MORE;
+      at = end + 1;
     }
   }
-  pieces.push(chunk.subarray(start));
-  return pieces;
+  if (flags & 0x02) at += 2;
+  return buf.length < at ? NEED_MORE : at;
 }
 
 const ERRNO_TEXT: Record<string, string> = {
