@@ -99,6 +99,16 @@ Examples:
     if (opts.endpoint !== undefined && opts.format !== 'otlp') {
       throw new TracelogError('tracelog.usage', '--endpoint sends OTLP: use it with --format otlp');
     }
+    if (opts.endpoint !== undefined && opts.output !== undefined) {
+      throw new TracelogError('tracelog.usage', '--endpoint sends and -o writes: use one of them');
+    }
+    if (opts.endpoint === undefined) {
+      for (const flag of ['header', 'timeout', 'retries'] as const) {
+        const given = flag === 'header' ? (opts.header as string[]).length > 0 : opts[flag] !== undefined;
+        if (given) throw new TracelogError('tracelog.usage', `--${flag} goes with --endpoint`);
+      }
+      if (opts.gzip === false) throw new TracelogError('tracelog.usage', '--no-gzip goes with --endpoint');
+    }
     const { runConvert } = await import('../commands/convert.js');
     hooks.setExit(
       await runConvert(

@@ -1,4 +1,4 @@
-// Regressions for sources read as one JSON document: a Zipkin span list written one span a
+// convert edge cases. Regressions for sources read as one JSON document: a Zipkin span list written one span a
 // line (only the last element stands alone as JSON) is still one document, and a log whose
 // first line is damaged is read line by line once two log lines in a row show it is a log.
 import { test } from 'node:test';
@@ -26,4 +26,19 @@ test('a log whose first line is a damaged object loses only that line', async ()
   assert.equal(code, 0);
   assert.equal(stderr, 'tracelog: skipped 1 of 3 lines (1 not JSON); first at stdin:1\n');
   assert.deepEqual(stdout.trim().split('\n').map((l) => JSON.parse(l).spanId), ['1', '2']);
+});
+
+test('sending options without --endpoint, or with -o, are usage errors', async () => {
+  for (const [args, message] of [
+    [['-f', 'otlp', '--endpoint', 'http://127.0.0.1:9', '-o', 'x.json'], /--endpoint sends and -o writes/],
+    [['--header', 'x-key: secret'], /--header goes with --endpoint/],
+    [['--no-gzip'], /--no-gzip goes with --endpoint/],
+    [['-f', 'zipkin', '--endpoint', 'http://127.0.0.1:9'], /use it with --format otlp/],
+  ]) {
+    const { code, stdout, stderr } = await runCli(['convert', 'fixtures/book-example.jsonl', ...args]);
+    assert.equal(code, 2);
+    assert.equal(stdout, '');
+    assert.match(stderr, message);
+    assert.doesNotMatch(stderr, /secret/);
+  }
 });
