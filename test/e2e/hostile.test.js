@@ -12,7 +12,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { spawn } from 'node:child_process';
-import { assertValidSpan, BIN, cliEnv, makeTempDir, parseLines, parseSpans, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { assertValidSpan, BIN, cliEnv, makeTempDir, parseLines, parseSpans, runCli, STACK_TRACE, writeLines } from '../helpers/cli.js';
 import { runCliMeasured } from '../helpers/peak-rss.js';
 
 const tmp = makeTempDir('tracelog-hostile-');
@@ -27,21 +27,6 @@ function write(name, content) {
   const path = join(tmp.dir, name);
   writeFileSync(path, content);
   return path;
-}
-
-/** Writes `count` lines made by `lineAt(i)` in batches. */
-async function writeLines(path, count, lineAt) {
-  const out = createWriteStream(path);
-  let batch = [];
-  for (let i = 0; i < count; i++) {
-    batch.push(lineAt(i));
-    if (batch.length === 10_000) {
-      if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
-      batch = [];
-    }
-  }
-  out.end(batch.length > 0 ? `${batch.join('\n')}\n` : '');
-  await once(out, 'finish');
 }
 
 /** Every stderr line is one `tracelog:` line; never a stack trace. */

@@ -5,27 +5,11 @@
 // 300,000 spans to keep the suite fast.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWriteStream } from 'node:fs';
-import { once } from 'node:events';
 import { join } from 'node:path';
-import { assertValidSpan, makeTempDir, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { assertValidSpan, makeTempDir, runCli, STACK_TRACE, writeLines } from '../helpers/cli.js';
 
 const tmp = makeTempDir();
 test.after(() => tmp.cleanup());
-
-async function writeLines(path, count, lineAt) {
-  const out = createWriteStream(path);
-  let batch = [];
-  for (let i = 0; i < count; i++) {
-    batch.push(lineAt(i));
-    if (batch.length === 10_000) {
-      if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
-      batch = [];
-    }
-  }
-  out.end(batch.length > 0 ? `${batch.join('\n')}\n` : '');
-  await once(out, 'finish');
-}
 
 const DEPTH = 100_000;
 

@@ -2,7 +2,8 @@
 // the exit status; parses span JSON output and checks it against
 // schema/span.schema.json. Shared by every end-to-end test.
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, readFileSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { openSync, closeSync, createWriteStream, readFileSync, mkdtempSync, rmSync, readdirSync } from 'node:fs';
+import { once } from 'node:events';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -148,4 +149,19 @@ export function parseTraces(text) {
 export function makeTempDir(prefix = 'tracelog-test-') {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }), list: () => readdirSync(dir).sort() };
+}
+
+/** Writes `count` lines made by `lineAt(i)` to `path` in batches, with backpressure. */
+export async function writeLines(path, count, lineAt) {
+  const out = createWriteStream(path);
+  let batch = [];
+  for (let i = 0; i < count; i++) {
+    batch.push(lineAt(i));
+    if (batch.length === 10_000) {
+      if (!out.write(`${batch.join('\n')}\n`)) await once(out, 'drain');
+      batch = [];
+    }
+  }
+  out.end(batch.length > 0 ? `${batch.join('\n')}\n` : '');
+  await once(out, 'finish');
 }
