@@ -17,7 +17,9 @@ export type ErrorCode =
   | 'tracelog.invalidConfig'
   | 'tracelog.output'
   | 'tracelog.send'
-  | 'tracelog.interrupted';
+  | 'tracelog.interrupted'
+  /** Inside a worker thread only: the input needs the one-thread reader (parallel/worker.ts). */
+  | 'tracelog.oneThread';
 
 export class TracelogError extends Error {
   constructor(

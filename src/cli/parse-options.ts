@@ -50,6 +50,14 @@ export function parseCount(value: string): number {
   return Number(value);
 }
 
+/** `--threads`: 'auto' or a count from 1 to 64. */
+export function parseThreads(value: string): number | 'auto' {
+  if (value.trim() === 'auto') return 'auto';
+  const n = parseCount(value);
+  if (n > 64) throw new InvalidArgumentError(`'${value}' is more threads than tracelog uses (at most 64)`);
+  return n;
+}
+
 /** Collects a repeatable option's values. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

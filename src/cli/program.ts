@@ -11,7 +11,7 @@ import type { Io } from '../commands/io.js';
 import type { InputOptions } from '../commands/load.js';
 import type { FieldOverrides } from '../extract/roles.js';
 import { VERSION } from '../version.js';
-import { collect, parseCount, parseDurationOption, parseField, parseSize } from './parse-options.js';
+import { collect, parseCount, parseDurationOption, parseField, parseSize, parseThreads } from './parse-options.js';
 
 const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_IDLE_NS = 2_000_000_000n;
@@ -23,7 +23,8 @@ function addInputOptions(cmd: Command): Command {
     .option('--field <role=path>', 'read a role (trace, span, parent, start, end, duration, name, service, status) from PATH; numeric times and durations take a unit suffix, e.g. duration=elapsed:ns (repeatable)', parseField, {})
     .option('--strict', 'stop at the first malformed line (exit 2)', false)
     .option('-q, --quiet', 'do not print the skipped-lines summary and structural warnings', false)
-    .option('--max-line-bytes <size>', 'skip lines longer than this', parseSize, DEFAULT_MAX_LINE_BYTES);
+    .option('--max-line-bytes <size>', 'skip lines longer than this', parseSize, DEFAULT_MAX_LINE_BYTES)
+    .option('--threads <n>', "worker threads for reading files whole: a number, or 'auto' (one per core for 16 MiB of files or more; 1 for one thread)", parseThreads, 'auto');
 }
 
 /** Follow-mode options (`view` follows stdin by default; `convert` and `check` only when asked). */
@@ -41,6 +42,7 @@ function inputValues(files: string[], opts: Record<string, unknown>): InputOptio
     strict: opts.strict as boolean,
     quiet: opts.quiet as boolean,
     maxLineBytes: opts.maxLineBytes as number,
+    threads: opts.threads as number | 'auto',
   };
 }
 

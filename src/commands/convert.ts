@@ -13,7 +13,7 @@ import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
-import { STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { parallelLoader, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
@@ -140,7 +140,14 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   let ok = false;
   try {
     await out.writer.write(writer.start());
-    await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
+    const texts = await convertInWorkers(options, io, diagnostics);
+    if (texts) {
+      for (const [text, problems] of texts) {
+        if (out.writer.closed || io.signal?.aborted) break;
+        diagnostics.problems.push(...problems);
+        await out.writer.write(text);
+      }
+    } else await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
       // A reader that went away (`| head`) has seen enough: stop reading too.
       if (out.writer.closed) return STOP;
       const text = writer.trace(trace);
@@ -157,6 +164,15 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   }
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   return reportDiagnostics(diagnostics, io, options.quiet);
+}
+
+/** Span JSON written by worker threads, for a large input read whole; null when one thread reads it. */
+async function convertInWorkers(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<Array<[string, string[]]> | null> {
+  if (options.follow || (options.format !== 'spans' && options.format !== 'traces')) return null;
+  const load = toLoadOptions(options);
+  const parallel = await parallelLoader(load);
+  if (!parallel) return null;
+  return parallel.load.loadTextsInWorkers(load, parallel.count, options.format === 'traces' ? 'trace-json' : 'spans', io, diagnostics);
 }
 
 /**

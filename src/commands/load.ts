@@ -22,11 +22,13 @@ export interface InputOptions {
   strict: boolean;
   quiet: boolean;
   maxLineBytes: number;
+  /** Worker threads for large files (`--threads`): a count, or 'auto'. */
+  threads: number | 'auto';
 }
 
 /** LoadOptions from a command's input options, optionally for other files (a baseline). */
 export function toLoadOptions(input: InputOptions, files: string[] = input.files): LoadOptions {
-  return { files, strict: input.strict, maxLineBytes: input.maxLineBytes, lineOptions: { overrides: input.field } };
+  return { files, strict: input.strict, maxLineBytes: input.maxLineBytes, lineOptions: { overrides: input.field }, threads: input.threads };
 }
 
 export interface LoadOptions {
@@ -34,6 +36,15 @@ export interface LoadOptions {
   strict: boolean;
   maxLineBytes: number;
   lineOptions: LineOptions;
+  /** Worker threads for large files: a count, or 'auto' (see parallel/load-parallel.ts). */
+  threads?: number | 'auto';
+  /**
+   * Called for every line (null for one too long) before it is read: false
+   * leaves it unread and uncounted as skipped. A worker thread reads only its share.
+   */
+  lineFilter?: (text: string | null) => boolean;
+  /** Called when a source's first line opens a whole JSON document (its lines are held). */
+  onDocument?: () => void;
 }
 
 /** Reads every source, calling `onRecord` for each record in input order. */
@@ -82,10 +93,12 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
               else held.lastWasLog = isLog;
               return;
             }
+            if (options.lineFilter && !options.lineFilter(text)) return;
             const result = readLine(text, source, line, lineOptions);
             if (result === null) return;
             if ('skip' in result) {
               if (line === 1 && result.skip === 'not-json' && /^\uFEFF?\s*[[{]/.test(text)) {
+                options.onDocument?.();
                 held.lines = [[text, line]];
                 held.chars = text.length;
                 return;
@@ -95,6 +108,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
           },
           tooLong(source, line) {
             diagnostics.lines++;
+            if (options.lineFilter && !options.lineFilter(null)) return;
             fail('too-long', source, line);
           },
         },
@@ -127,11 +141,25 @@ function readWholeDocument(lines: string[], source: string): LogRecord[] | null 
 
 /** Reads everything and returns the traces in start order. */
 export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diagnostics): Promise<Trace[]> {
+  const parallel = await parallelLoader(options);
+  const fromWorkers = parallel && (await parallel.load.loadTracesInWorkers(options, parallel.count, io, diagnostics));
+  if (fromWorkers) {
+    for (const trace of fromWorkers) diagnostics.problems.push(...trace.problems);
+    return fromWorkers;
+  }
   const assembler = new Assembler();
   await readRecords(options, io, diagnostics, (record) => assembler.add(record));
   const traces = assembler.finish();
   for (const trace of traces) diagnostics.problems.push(...trace.problems);
   return traces;
+}
+
+/** The worker-thread loader and how many workers to use, when the input is worth it (see parallel/). */
+export async function parallelLoader(options: LoadOptions): Promise<{ load: typeof import('../parallel/load-parallel.js'); count: number } | null> {
+  if ((options.threads ?? 1) === 1) return null;
+  const load = await import('../parallel/load-parallel.js');
+  const count = load.workerCount(options);
+  return count > 1 ? { load, count } : null;
 }
 
 export interface FollowSettings {

@@ -61,14 +61,16 @@ export class Assembler {
     return this.heldSpans;
   }
 
-  /** O(1) per record. */
-  add(record: LogRecord): void {
+  /**
+   * O(1) per record. `order` places the record in the whole input (ties between
+   * equal start times go to the earlier one); by default, the order of adding.
+   */
+  add(record: LogRecord, order: number = this.counter++): void {
     let trace = this.traces.get(record.traceId);
     if (!trace) {
-      trace = { traceId: record.traceId, spans: new Map(), events: [], order: this.counter++ };
+      trace = { traceId: record.traceId, spans: new Map(), events: [], order };
       this.traces.set(record.traceId, trace);
     }
-    const order = this.counter++;
     if (record.kind === 'event' || record.spanId === null) {
       this.heldSpans++;
       trace.events.push({
@@ -103,13 +105,23 @@ export class Assembler {
 
   /** Every trace, built, ordered by start time (then first appearance). */
   finish(): Trace[] {
+    return this.finishOrdered().map(([t]) => t);
+  }
+
+  /** As `finish`, with each trace's first appearance (the order its first record was added with). */
+  finishOrdered(): Array<[Trace, number]> {
     const built: Array<[Trace, number]> = [];
     for (const draft of this.traces.values()) built.push([buildTrace(draft), draft.order]);
     this.traces.clear();
     this.heldSpans = 0;
-    built.sort((a, b) => compareBig(a[0].startNs, b[0].startNs) || a[1] - b[1]);
-    return built.map(([t]) => t);
+    built.sort(compareTraces);
+    return built;
   }
+}
+
+/** By start time, then first appearance. */
+export function compareTraces(a: readonly [Trace, number], b: readonly [Trace, number]): number {
+  return compareBig(a[0].startNs, b[0].startNs) || a[1] - b[1];
 }
 
 /**

@@ -1,0 +1,106 @@
+/**
+ * One worker thread of a parallel load (see load-parallel.ts). Every worker reads
+ * every line of the files, but parses only the lines whose trace it owns (and the
+ * lines whose trace cannot be told from the raw text, keeping only its own
+ * records of those). It assembles its traces and posts them back — as objects,
+ * or already written as span JSON text — with their start times and first
+ * appearances, so the main thread can merge them into one start order.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { Diagnostics } from '../diagnostics.js';
+import type { SkipReason } from '../extract/line.js';
+import { traceToJson, traceToSpanLines } from '../export/spans.js';
+import { readRecords, type LoadOptions } from '../commands/load.js';
+import type { Io } from '../commands/io.js';
+import { Assembler } from '../trace/assemble.js';
+import { TracelogError } from '../errors.js';
+import { encodeLossless } from './lossless.js';
+import { ownerOf, sniffTraceId } from './route.js';
+import type { WorkerInput, WorkerResult } from './protocol.js';
+
+/** Thrown to stop reading when the parallel plan cannot give the one-thread result. */
+class Fallback extends TracelogError {
+  constructor(reason: string) {
+    super('tracelog.oneThread', reason);
+  }
+}
+
+/** Records per line are numbered within the line's place in the input. */
+const RECORDS_PER_LINE = 2 ** 20;
+
+async function run(input: WorkerInput): Promise<WorkerResult> {
+  const { index, count } = input;
+  let seq = -1;
+  let shared = false;
+  let owned = false;
+  let firstSkipSeq = -1;
+  let lineRecords = 0;
+
+  // Skips count once: by the line's owner, or by worker 0 for a line every worker reads.
+  const diagnostics = new (class extends Diagnostics {
+    override skip(reason: SkipReason, source: string, line: number): void {
+      if (!owned) return;
+      if (firstSkipSeq < 0) firstSkipSeq = seq;
+      super.skip(reason, source, line);
+    }
+  })();
+  const assembler = new Assembler();
+  const options: LoadOptions = {
+    ...input.load,
+    lineFilter(text) {
+      seq++;
+      lineRecords = 0;
+      const id = text === null ? null : sniffTraceId(text);
+      if (id === null) {
+        shared = true;
+        owned = index === 0;
+        return true;
+      }
+      shared = false;
+      owned = ownerOf(id, count) === index;
+      return owned;
+    },
+    onDocument() {
+      throw new Fallback('a whole JSON document');
+    },
+  };
+  const io = { stdinIsTTY: false } as Io;
+  try {
+    await readRecords(options, io, diagnostics, (record) => {
+      const order = seq * RECORDS_PER_LINE + Math.min(lineRecords++, RECORDS_PER_LINE - 1);
+      if (ownerOf(record.traceId, count) === index) assembler.add(record, order);
+      // A record of another worker's trace on a line only this worker read: the raw text misled.
+      else if (!shared) throw new Fallback('trace id not where the raw text said');
+    });
+  } catch (err) {
+    if (err instanceof Fallback) return { kind: 'fallback', reason: err.message };
+    throw err;
+  }
+
+  const built = assembler.finishOrdered();
+  const diag = {
+    lines: diagnostics.lines,
+    skipped: diagnostics.skipped,
+    firstSkip: diagnostics.firstSkip,
+    firstSkipSeq,
+    failures: diagnostics.failures,
+  };
+  const starts = built.map(([trace]) => trace.startNs);
+  const orders = built.map(([, order]) => order);
+  if (input.output === 'traces') {
+    const traces = built.map(([trace]) => trace);
+    const lossless: number[] = [];
+    traces.forEach((trace, i) => {
+      if (encodeLossless(trace)) lossless.push(i);
+    });
+    return { kind: 'traces', diag, starts, orders, traces, lossless };
+  }
+  const texts = built.map(([trace]) => (input.output === 'trace-json' ? `${traceToJson(trace)}\n` : traceToSpanLines(trace).map((l) => `${l}\n`).join('')));
+  const problems = built.map(([trace]) => trace.problems);
+  return { kind: 'texts', diag, starts, orders, texts, problems };
+}
+
+run(workerData as WorkerInput).then(
+  (result) => parentPort!.postMessage(result),
+  (err: unknown) => parentPort!.postMessage({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerResult),
+);

@@ -1,0 +1,125 @@
+// Worker threads (--threads): the parallel path gives byte for byte what one
+// thread gives — stdout, stderr and exit status — for every command, on every
+// fixture and on a generated log of every convention; and it really runs in
+// workers (the loader returns traces instead of falling back).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogGenerator } from '../../bench/generate.js';
+import { FIXTURES, ROOT, runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tracelog-threads-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const generated = join(dir, 'generated.jsonl');
+const generatedText = createLogGenerator({ seed: 7 }).take(6000);
+writeFileSync(generated, generatedText);
+const gzipped = join(dir, 'generated.log.gz');
+writeFileSync(gzipped, gzipSync(generatedText));
+
+// Lines that need care: ids above 2^53 as bare numbers (LosslessNumber through the
+// thread boundary), "__proto__" keys, a nested array of big numbers, the same trace
+// named by different conventions on different lines, garbage, a line too long.
+const tricky = join(dir, 'tricky.jsonl');
+writeFileSync(
+  tricky,
+  [
+    '{"trace_id":"t1","span_id":"a","name":"root","time":"2024-05-01T10:00:00Z","duration_ms":5,"big":12345678901234567890,"__proto__":{"polluted":1}}',
+    '{"trace":{"id":"t1"},"span":{"id":"b"},"parent":{"id":"a"},"@timestamp":"2024-05-01T10:00:00.001Z","event":{"duration":1000000},"ids":[98765432109876543210,1]}',
+    '{"dd.trace_id":18446744073709551615,"dd.span_id":7,"dd.parent_id":0,"name":"dd","time":1714557600.5,"duration_ms":2}',
+    'not json at all',
+    '{"traceId":"t2","spanId":"x","name":"other","startTime":"2024-05-01T09:59:59Z","durationMs":1,"__proto__":"p"}',
+    '{"trace_id":"t2","span_id":"y","msg":"an event","time":"2024-05-01T09:59:59.5Z"}',
+    `{"trace_id":"t3","span_id":"z","name":"long","pad":"${'x'.repeat(2000)}","duration_ms":1}`,
+    '{"trace_id":"t1","msg":"event without span","time":"2024-05-01T10:00:00.002Z"}',
+    '{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","name":"from header","duration_ms":3}',
+    '',
+  ].join('\n'),
+);
+
+const fixtureFiles = readdirSync(FIXTURES)
+  .filter((f) => /\.(jsonl|log)$/.test(f))
+  .map((f) => `fixtures/${f}`);
+
+const COMMANDS = [
+  ['convert'],
+  ['convert', '--format', 'traces'],
+  ['convert', '--format', 'otlp'],
+  ['view', '--no-follow', '--events', '--tags'],
+  ['check', '--max', '1ms', '--reporter', 'json'],
+  ['stats', '--format', 'json'],
+];
+
+async function same(args, label) {
+  const one = await runCli([...args, '--threads', '1']);
+  for (const threads of ['2', '3']) {
+    const many = await runCli([...args, '--threads', threads]);
+    assert.equal(many.stdout, one.stdout, `${label}: stdout with --threads ${threads}`);
+    assert.equal(many.stderr, one.stderr, `${label}: stderr with --threads ${threads}`);
+    assert.equal(many.code, one.code, `${label}: exit status with --threads ${threads}`);
+  }
+  return one;
+}
+
+for (const command of COMMANDS) {
+  test(`${command.join(' ')}: the same output from 1, 2 and 3 threads on a generated log, gzip and tricky lines`, async () => {
+    const one = await same([...command, generated, gzipped, tricky], command.join(' '));
+    assert.ok(one.stdout.length > 0);
+  });
+}
+
+test('convert and view: the same output from 1, 2 and 3 threads on every fixture at once', async () => {
+  await same(['convert', '--format', 'traces', ...fixtureFiles], 'convert fixtures');
+  await same(['view', '--no-follow', '--events', ...fixtureFiles], 'view fixtures');
+});
+
+test('a whole JSON document (read by one thread) converts the same with --threads', async () => {
+  const doc = join(dir, 'zipkin.json');
+  writeFileSync(doc, `[\n${JSON.stringify({ traceId: 'abc', id: '1', name: 'op', timestamp: 1714557600000000, duration: 10, localEndpoint: { serviceName: 's' } })}\n]\n`);
+  const one = await same(['convert', doc, tricky], 'document');
+  assert.match(one.stdout, /"name":"op"/);
+});
+
+test('--threads takes a count or auto', async () => {
+  const bad = await runCli(['convert', '--threads', '0', tricky]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /not a positive whole number/);
+  const auto = await runCli(['convert', '--threads', 'auto', tricky]);
+  assert.equal(auto.code, 0);
+});
+
+test('the worker loader reads in workers, and falls back only when it must', async () => {
+  const { loadTracesInWorkers } = await import(join(ROOT, 'dist/parallel/load-parallel.js'));
+  const { loadTraces } = await import(join(ROOT, 'dist/commands/load.js'));
+  const { Diagnostics } = await import(join(ROOT, 'dist/diagnostics.js'));
+  const { LosslessNumber } = await import(join(ROOT, 'dist/types.js'));
+  const options = (files) => ({ files, strict: false, maxLineBytes: 1000, lineOptions: {}, threads: 1 });
+  const io = { stdinIsTTY: false };
+
+  const single = new Diagnostics();
+  const expected = await loadTraces(options([generated, tricky]), io, single);
+  const parallel = new Diagnostics();
+  const traces = await loadTracesInWorkers(options([generated, tricky]), 2, io, parallel);
+  assert.ok(traces, 'read by workers');
+  assert.deepEqual(traces, expected);
+  assert.equal(parallel.summary(), single.summary());
+  // LosslessNumber survives the thread boundary as itself, and "__proto__" stays an own key.
+  const root = traces.find((t) => t.traceId === 't1').roots[0];
+  assert.ok(root.tags.big instanceof LosslessNumber);
+  assert.equal(root.tags.big.text, '12345678901234567890');
+  assert.ok(Object.hasOwn(root.tags, '__proto__.polluted') || Object.hasOwn(root.tags, '__proto__'));
+  assert.equal({}.polluted, undefined);
+
+  // A line whose raw text names one trace but whose fields say another (owned by
+  // different workers of two): one thread reads it.
+  const { ownerOf } = await import(join(ROOT, 'dist/parallel/route.js'));
+  assert.notEqual(ownerOf('decoy1', 2), ownerOf('0af7651916cd43dd8448eb211c80319c', 2));
+  const misleading = join(dir, 'misleading.jsonl');
+  writeFileSync(misleading, '{"meta":{"trace_id":"decoy1"},"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","duration_ms":1}\n');
+  const traceOf = await loadTraces(options([misleading]), io, new Diagnostics());
+  assert.equal(traceOf[0].traceId, '0af7651916cd43dd8448eb211c80319c');
+  assert.equal(await loadTracesInWorkers(options([misleading]), 2, io, new Diagnostics()), null);
+});
