@@ -73,7 +73,9 @@ export function parseLossless(text: string): JsonValue {
       const c = text.charCodeAt(pos);
       if (c === 0x22) {
         pos++;
-        return escaped ? (JSON.parse(text.slice(start, pos)) as string) : text.slice(start + 1, pos - 1);
+        // A slice of 13 or more characters would keep the whole line alive as long as the
+        // value lives; JSON.parse makes a string of its own (and decodes any escapes).
+        return escaped || pos - start > 14 ? (JSON.parse(text.slice(start, pos)) as string) : text.slice(start + 1, pos - 1);
       }
       if (c === 0x5c) {
         escaped = true;
