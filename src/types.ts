@@ -6,9 +6,12 @@
 
 /** A JSON number whose digits a double would change (ids above 2^53, long fractions). */
 export class LosslessNumber {
+  /** How many times JSON.stringify has met one: `stringifyJson` checks it instead of walking values. */
+  static stringified = 0;
   constructor(readonly text: string) {}
   /** JSON.stringify writes it as a string; use `stringifyJson` to keep it a number. */
   toJSON(): string {
+    LosslessNumber.stringified++;
     return this.text;
   }
   toString(): string {

@@ -210,28 +210,20 @@ export function parseLossless(text: string): JsonValue {
 
 /** JSON text of a value, writing LosslessNumber digits as a bare number. */
 export function stringifyJson(value: JsonValue): string {
-  if (!containsLossless(value)) return JSON.stringify(value);
+  // Native JSON.stringify first: it calls toJSON on each LosslessNumber, which counts.
+  const seen = LosslessNumber.stringified;
+  const text = JSON.stringify(value);
+  if (LosslessNumber.stringified === seen) return text;
+  return stringifyLossless(value);
+}
+
+function stringifyLossless(value: JsonValue): string {
   if (value instanceof LosslessNumber) return value.text;
-  if (Array.isArray(value)) return `[${value.map(stringifyJson).join(',')}]`;
+  if (Array.isArray(value)) return `[${value.map(stringifyLossless).join(',')}]`;
   if (value !== null && typeof value === 'object') {
     const parts: string[] = [];
-    for (const key of Object.keys(value)) parts.push(`${JSON.stringify(key)}:${stringifyJson(value[key]!)}`);
+    for (const key of Object.keys(value)) parts.push(`${JSON.stringify(key)}:${stringifyLossless(value[key]!)}`);
     return `{${parts.join(',')}}`;
   }
   return JSON.stringify(value);
-}
-
-function containsLossless(value: JsonValue): boolean {
-  if (value instanceof LosslessNumber) return true;
-  if (value === null || typeof value !== 'object') return false;
-  const stack: JsonValue[] = [value];
-  while (stack.length > 0) {
-    const v = stack.pop()!;
-    if (v instanceof LosslessNumber) return true;
-    if (v !== null && typeof v === 'object') {
-      if (Array.isArray(v)) for (const item of v) stack.push(item);
-      else for (const key of Object.keys(v)) stack.push(v[key]!);
-    }
-  }
-  return false;
 }
