@@ -130,6 +130,8 @@ function commandsFor(file, jqAvailable) {
   }
   list.push(
     { id: 'convert', label: commandText, command: NODE, variants: [[CLI, 'convert', '--format', 'spans', file]], ok: [0] },
+    // The default reads big files with worker threads; this is the same work in one thread.
+    { id: 'convert-1', label: commandText, command: NODE, variants: [[CLI, 'convert', '--format', 'spans', '--threads', '1', file]], ok: [0] },
     {
       id: 'view',
       label: commandText,
