@@ -170,7 +170,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
 async function convertInWorkers(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<Array<[string, string[]]> | null> {
   if (options.follow || (options.format !== 'spans' && options.format !== 'traces')) return null;
   const load = toLoadOptions(options);
-  const parallel = await parallelLoader(load);
+  const parallel = await parallelLoader(load, true);
   if (!parallel) return null;
   return parallel.load.loadTextsInWorkers(load, parallel.count, options.format === 'traces' ? 'trace-json' : 'spans', io, diagnostics);
 }

@@ -154,9 +154,18 @@ export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diag
   return traces;
 }
 
-/** The worker-thread loader and how many workers to use, when the input is worth it (see parallel/). */
-export async function parallelLoader(options: LoadOptions): Promise<{ load: typeof import('../parallel/load-parallel.js'); count: number } | null> {
-  if ((options.threads ?? 1) === 1) return null;
+/**
+ * The worker-thread loader and how many workers to use, when the input is worth it (see
+ * parallel/). Traces handed back as objects cost the main thread about what reading them
+ * saved on two cores, so with `--threads auto` only `convert` (whose workers write the
+ * output text themselves) uses workers: `autoWorkers` says so.
+ */
+export async function parallelLoader(
+  options: LoadOptions,
+  autoWorkers = false,
+): Promise<{ load: typeof import('../parallel/load-parallel.js'); count: number } | null> {
+  const threads = options.threads ?? 1;
+  if (threads === 1 || (threads === 'auto' && !autoWorkers)) return null;
   const load = await import('../parallel/load-parallel.js');
   const count = load.workerCount(options);
   return count > 1 ? { load, count } : null;
