@@ -157,8 +157,8 @@ export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diag
 /**
  * The worker-thread loader and how many workers to use, when the input is worth it (see
  * parallel/). Traces handed back as objects cost the main thread about what reading them
- * saved on two cores, so with `--threads auto` only `convert` (whose workers write the
- * output text themselves) uses workers: `autoWorkers` says so.
+ * saved on two cores, so `--threads auto` uses workers only where they write the output
+ * text themselves (convert's span JSON, view's waterfalls): `autoWorkers` says so.
  */
 export async function parallelLoader(
   options: LoadOptions,

@@ -11,7 +11,7 @@ import { matchesTrace, selectTraces, type SelectOptions } from '../trace/select.
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { loadTraces, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { loadTraces, parallelLoader, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -72,17 +72,29 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   let ok = false;
   // Stops reading when the reader goes away (`kubectl logs -f … | tracelog view | head`)
   // or --limit traces are shown: stdin may never end.
-  const write = async (trace: Trace): Promise<void | typeof STOP> => {
+  // One trace's waterfall, rendered here or by a worker thread.
+  const writeText = async (text: string, trace?: Trace): Promise<void | typeof STOP> => {
     if (out.writer.closed || count >= limit) return STOP;
     if (count > 0) await out.writer.line('');
     count++;
-    for (const line of renderWaterfall(trace, render)) await out.writer.line(line);
-    if (options.summary) shown.push(trace);
+    await out.writer.write(text);
+    if (trace && options.summary) shown.push(trace);
     if (follow) await out.writer.flush();
     return out.writer.closed || count >= limit ? STOP : undefined;
   };
+  const write = (trace: Trace): Promise<void | typeof STOP> =>
+    out.writer.closed || count >= limit ? Promise.resolve(STOP) : writeText(renderWaterfall(trace, render).map((line) => `${line}\n`).join(''), trace);
+  // Waterfalls in start order of the traces a filter keeps can be drawn by worker threads.
+  const parallel = !follow && !options.summary && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start' ? await parallelLoader(load, true) : null;
   try {
-    if (follow) {
+    const rendered = parallel && (await parallel.load.loadTextsInWorkers(load, parallel.count, { kind: 'view', render, select: options.select }, io, diagnostics));
+    if (rendered) {
+      for (const [, problems] of rendered) diagnostics.problems.push(...problems);
+      for (const [text] of rendered) {
+        if (text === null) continue;
+        if (io.signal?.aborted || (await writeText(text)) === STOP) break;
+      }
+    } else if (follow) {
       await streamTraces(load, options.followSettings, io, diagnostics, (trace) => (matchesTrace(trace, options.select) ? write(trace) : undefined));
     } else {
       const traces = selectTraces(await loadTraces(load, io, diagnostics), { sort: 'start', ...options.select });

@@ -137,7 +137,7 @@ function mergeOrder(results: Ready[]): Array<[number, number]> {
 
 /** Every trace in start order, read by `count` workers; null to read in one thread instead. */
 export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics): Promise<Trace[] | null> {
-  const results = await runWorkers(options, count, 'traces', io);
+  const results = await runWorkers(options, count, { kind: 'traces' }, io);
   if (!results) return null;
   mergeDiagnostics(results, diagnostics);
   for (const r of results) {
@@ -148,16 +148,16 @@ export async function loadTracesInWorkers(options: LoadOptions, count: number, i
 }
 
 /**
- * Every trace written as span JSON (`spans`: a span a line; `trace-json`: a
- * trace a line), in start order, with each trace's problems; null to read in one thread.
+ * Every trace written as text by the workers (see WorkerOutput), in start order,
+ * with each trace's problems; null to read in one thread instead.
  */
 export async function loadTextsInWorkers(
   options: LoadOptions,
   count: number,
-  output: 'spans' | 'trace-json',
+  output: Exclude<WorkerOutput, { kind: 'traces' }>,
   io: Io,
   diagnostics: Diagnostics,
-): Promise<Array<[string, string[]]> | null> {
+): Promise<Array<[string | null, string[]]> | null> {
   const results = await runWorkers(options, count, output, io);
   if (!results) return null;
   mergeDiagnostics(results, diagnostics);

@@ -4,10 +4,19 @@
  */
 import type { SkipReason } from '../extract/line.js';
 import type { LoadOptions } from '../commands/load.js';
+import type { WaterfallOptions } from '../render/waterfall.js';
+import type { SelectOptions } from '../trace/select.js';
 import type { Trace } from '../types.js';
 
-/** What a worker gives back: trace objects, or each trace written as span JSON. */
-export type WorkerOutput = 'traces' | 'spans' | 'trace-json';
+/**
+ * What a worker gives back: trace objects, or each trace written as text — span
+ * JSON (a span a line, or a trace a line) or a waterfall of the traces `select` keeps.
+ */
+export type WorkerOutput =
+  | { kind: 'traces' }
+  | { kind: 'spans' }
+  | { kind: 'trace-json' }
+  | { kind: 'view'; render: WaterfallOptions; select: SelectOptions };
 
 export interface WorkerInput {
   index: number;
@@ -35,7 +44,8 @@ interface Ordered {
 
 export type WorkerResult =
   | (Ordered & { kind: 'traces'; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
-  | (Ordered & { kind: 'texts'; texts: string[]; problems: string[][] })
+  /** `texts[i]` is null for a trace the view does not show. */
+  | (Ordered & { kind: 'texts'; texts: Array<string | null>; problems: string[][] })
   /** The input needs the single-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }
   | { kind: 'error'; message: string };

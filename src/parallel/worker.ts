@@ -10,6 +10,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Diagnostics } from '../diagnostics.js';
 import type { SkipReason } from '../extract/line.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
+import { renderWaterfall } from '../render/waterfall.js';
+import { matchesTrace } from '../trace/select.js';
+import type { Trace } from '../types.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
 import type { Io } from '../commands/io.js';
 import { Assembler } from '../trace/assemble.js';
@@ -87,7 +90,8 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
   };
   const starts = built.map(([trace]) => trace.startNs);
   const orders = built.map(([, order]) => order);
-  if (input.output === 'traces') {
+  const output = input.output;
+  if (output.kind === 'traces') {
     const traces = built.map(([trace]) => trace);
     const lossless: number[] = [];
     traces.forEach((trace, i) => {
@@ -95,7 +99,17 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
     });
     return { kind: 'traces', diag, starts, orders, traces, lossless };
   }
-  const texts = built.map(([trace]) => (input.output === 'trace-json' ? `${traceToJson(trace)}\n` : traceToSpanLines(trace).map((l) => `${l}\n`).join('')));
+  const text = (trace: Trace): string | null => {
+    switch (output.kind) {
+      case 'spans':
+        return traceToSpanLines(trace).map((l) => `${l}\n`).join('');
+      case 'trace-json':
+        return `${traceToJson(trace)}\n`;
+      case 'view':
+        return matchesTrace(trace, output.select) ? renderWaterfall(trace, output.render).map((l) => `${l}\n`).join('') : null;
+    }
+  };
+  const texts = built.map(([trace]) => text(trace));
   const problems = built.map(([trace]) => trace.problems);
   return { kind: 'texts', diag, starts, orders, texts, problems };
 }

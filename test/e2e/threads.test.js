@@ -48,7 +48,10 @@ const COMMANDS = [
   ['convert'],
   ['convert', '--format', 'traces'],
   ['convert', '--format', 'otlp'],
-  ['view', '--no-follow', '--events', '--tags'],
+  ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
+  ['view', '--no-follow', '--errors', '--service', 'payments', '--limit', '7', '--width', '60'],
+  ['view', '--no-follow', '--summary', '--slowest', '5'],
+  ['view', '--no-follow', '--sort', 'duration', '--color', '--all-tags'],
   ['check', '--max', '1ms', '--reporter', 'json'],
   ['stats', '--format', 'json'],
 ];
