@@ -45,6 +45,8 @@ export interface LoadOptions {
   lineFilter?: (text: string | null) => boolean;
   /** Called when a source's first line opens a whole JSON document (its lines are held). */
   onDocument?: () => void;
+  /** The caller never reads tags or events (check, stats): spans may come without them. */
+  fieldsUnused?: boolean;
 }
 
 /** Reads every source, calling `onRecord` for each record in input order. */
@@ -142,7 +144,7 @@ function readWholeDocument(lines: string[], source: string): LogRecord[] | null 
 /** Reads everything and returns the traces in start order. */
 export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diagnostics): Promise<Trace[]> {
   const parallel = await parallelLoader(options);
-  const fromWorkers = parallel && (await parallel.load.loadTracesInWorkers(options, parallel.count, io, diagnostics));
+  const fromWorkers = parallel && (await parallel.load.loadTracesInWorkers(options, parallel.count, io, diagnostics, options.fieldsUnused === true));
   if (fromWorkers) {
     for (const trace of fromWorkers) diagnostics.problems.push(...trace.problems);
     return fromWorkers;

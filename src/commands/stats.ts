@@ -23,7 +23,8 @@ export interface StatsCommandOptions extends InputOptions {
 export async function runStats(options: StatsCommandOptions, io: Io): Promise<number> {
   const diagnostics = new Diagnostics();
   const accumulator = createStatsAccumulator({ by: options.by });
-  await streamTraces(toLoadOptions(options), null, io, diagnostics, (trace) => accumulator.add(trace));
+  // Statistics read durations and structure, never tags or events.
+  await streamTraces({ ...toLoadOptions(options), fieldsUnused: true }, null, io, diagnostics, (trace) => accumulator.add(trace));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   const out = openOutput(options.output, io);

@@ -135,9 +135,12 @@ function mergeOrder(results: Ready[]): Array<[number, number]> {
   return all;
 }
 
-/** Every trace in start order, read by `count` workers; null to read in one thread instead. */
-export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics): Promise<Trace[] | null> {
-  const results = await runWorkers(options, count, { kind: 'traces' }, io);
+/**
+ * Every trace in start order, read by `count` workers; null to read in one thread instead.
+ * `slim`: spans come without tags and events (for callers that read neither).
+ */
+export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics, slim = false): Promise<Trace[] | null> {
+  const results = await runWorkers(options, count, { kind: 'traces', slim }, io);
   if (!results) return null;
   mergeDiagnostics(results, diagnostics);
   for (const r of results) {

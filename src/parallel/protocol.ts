@@ -13,7 +13,8 @@ import type { Trace } from '../types.js';
  * JSON (a span a line, or a trace a line) or a waterfall of the traces `select` keeps.
  */
 export type WorkerOutput =
-  | { kind: 'traces' }
+  /** `slim`: without tags and event fields, for a caller that reads neither (far less to copy back). */
+  | { kind: 'traces'; slim: boolean }
   | { kind: 'spans' }
   | { kind: 'trace-json' }
   | { kind: 'view'; render: WaterfallOptions; select: SelectOptions };

@@ -16,6 +16,7 @@ import type { Trace } from '../types.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
 import type { Io } from '../commands/io.js';
 import { Assembler } from '../trace/assemble.js';
+import { walkSpans } from '../trace/walk.js';
 import { TracelogError } from '../errors.js';
 import { encodeLossless } from './lossless.js';
 import { ownerOf, sniffTraceId } from './route.js';
@@ -95,7 +96,8 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
     const traces = built.map(([trace]) => trace);
     const lossless: number[] = [];
     traces.forEach((trace, i) => {
-      if (encodeLossless(trace)) lossless.push(i);
+      if (output.slim) slim(trace);
+      else if (encodeLossless(trace)) lossless.push(i);
     });
     return { kind: 'traces', diag, starts, orders, traces, lossless };
   }
@@ -112,6 +114,14 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
   const texts = built.map(([trace]) => text(trace));
   const problems = built.map(([trace]) => trace.problems);
   return { kind: 'texts', diag, starts, orders, texts, problems };
+}
+
+/** Drops what a caller that reads neither tags nor events would copy for nothing. */
+function slim(trace: Trace): void {
+  walkSpans(trace, (span) => {
+    span.tags = {};
+    span.events = [];
+  });
 }
 
 run(workerData as WorkerInput).then(
