@@ -1,15 +1,16 @@
 /**
  * Lossless JSON for untrusted log lines. JSON.parse rounds integers above 2^53
- * (Datadog ids) and long fractions, so a line that holds such a number is read
- * by a small iterative parser that keeps the digits as LosslessNumber. Objects
- * from the slow path have no prototype; neither path ever sets one. Pure.
+ * (Datadog ids) and long fractions, so in a line that holds such a number those
+ * tokens are marked before JSON.parse and come back as LosslessNumber; what
+ * cannot be marked safely is read by a small iterative parser that keeps the
+ * digits too. Objects from that slow path have no prototype; no path ever sets one. Pure.
  */
 import { LosslessNumber, type JsonObject, type JsonValue } from '../types.js';
 
 /** A bare number token with 16 or more characters: the only kind JSON.parse may round. */
-const LONG_NUMBER = /[:,[]\s*(-?\d[\d.eE+-]{15,})/g;
-/** An exponent of three or more digits: a short token like 1e400 can overflow to Infinity. */
-const BIG_EXPONENT = /\d[eE][+-]?\d{3}/;
+const LONG_NUMBER = /(?:^|[:,[])\s*(-?\d[\d.eE+-]{15,})/g;
+/** A number with an exponent of three or more digits: a short token like 1e400 can overflow to Infinity. */
+const BIG_EXPONENT = /(?:^|[:,[])\s*-?\d+(?:\.\d+)?[eE][+-]?\d{3}/;
 const INTEGER = /^-?\d+$/;
 
 /**
@@ -28,13 +29,94 @@ function needsLossless(text: string): boolean {
     if (String(value) !== token) return true;
     if (!Number.isSafeInteger(value) && INTEGER.test(token)) return true;
   }
-  return BIG_EXPONENT.test(text);
+  return false;
 }
 
 /** Parses one JSON text; throws SyntaxError when it is not JSON. */
 export function parseJson(text: string): JsonValue {
+  if (BIG_EXPONENT.test(text)) return parseLossless(text);
   if (!needsLossless(text)) return JSON.parse(text) as JsonValue;
-  return parseLossless(text);
+  return parseMarked(text) ?? parseLossless(text);
+}
+
+/** A string no JSON text can hold unless it writes the escape \u0001 (which sends the line to the slow path). */
+const MARK = '\\u0001';
+
+/**
+ * The result `parseLossless` gives, by way of JSON.parse: each long number token
+ * that must stay exact is first replaced by a marker string (`"\u0001<index>"`),
+ * which is then swapped for its LosslessNumber. Undefined when the text is not
+ * JSON or cannot be marked safely (the slow parser then decides).
+ */
+function parseMarked(text: string): JsonValue | undefined {
+  if (text.includes('\\u0001')) return undefined;
+  const tokens: LosslessNumber[] = [];
+  let out = '';
+  let copied = 0;
+  // Quote positions tell which tokens lie inside strings: `inString` is true after an opening quote.
+  let quoteScan = 0;
+  let inString = false;
+  LONG_NUMBER.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = LONG_NUMBER.exec(text)) !== null) {
+    const token = m[1]!;
+    const end = m.index + m[0].length;
+    const start = end - token.length;
+    while (true) {
+      const q = text.indexOf('"', quoteScan);
+      if (q < 0 || q > start) break;
+      quoteScan = q + 1;
+      if (!inString) inString = true;
+      else if (!escapedAt(text, q)) inString = false;
+    }
+    if (inString || !STRICT_NUMBER.test(token)) continue;
+    const value = toNumber(token);
+    if (!(value instanceof LosslessNumber)) continue;
+    out += `${text.slice(copied, start)}"${MARK}${tokens.length}"`;
+    copied = end;
+    tokens.push(value);
+  }
+  let parsed: JsonValue;
+  try {
+    parsed = JSON.parse(tokens.length === 0 ? text : out + text.slice(copied)) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  if (tokens.length === 0) return parsed;
+  return restoreMarks(parsed, tokens) === tokens.length ? parsed : undefined;
+}
+
+/** True when the quote at `at` is escaped (an odd run of backslashes before it). */
+function escapedAt(text: string, at: number): boolean {
+  let n = 0;
+  while (at - n - 1 >= 0 && text.charCodeAt(at - n - 1) === 0x5c) n++;
+  return n % 2 === 1;
+}
+
+const STRICT_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+const MARKED = /^\u0001(\d+)$/;
+
+/** Swaps marker strings for their numbers, at any depth, without recursion; returns how many. */
+function restoreMarks(root: JsonValue, tokens: LosslessNumber[]): number {
+  let restored = 0;
+  if (root === null || typeof root !== 'object') return 0;
+  const stack: Array<JsonObject | JsonValue[]> = [root as JsonObject];
+  while (stack.length > 0) {
+    const container = stack.pop()! as Record<string, JsonValue>;
+    for (const key of Object.keys(container)) {
+      const value = container[key];
+      if (typeof value === 'string') {
+        if (value.charCodeAt(0) !== 1) continue;
+        const m = MARKED.exec(value);
+        const token = m ? tokens[Number(m[1])] : undefined;
+        if (!token) continue;
+        // An own data property: assignment never reaches a setter, even for "__proto__".
+        Object.defineProperty(container, key, { value: token, enumerable: true, writable: true, configurable: true });
+        restored++;
+      } else if (value !== null && typeof value === 'object') stack.push(value as JsonObject);
+    }
+  }
+  return restored;
 }
 
 /** A number token as a JS number when that keeps every digit, else as LosslessNumber. */

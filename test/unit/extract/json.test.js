@@ -115,3 +115,44 @@ test('stringifyJson writes LosslessNumber digits as bare numbers', () => {
   const proto = parseLossless('{"__proto__":{"x":12345678901234567890}}');
   assert.equal(stringifyJson(proto), '{"__proto__":{"x":12345678901234567890}}');
 });
+
+/** Values as plain data: LosslessNumber as {lossless: text}, prototypes ignored. */
+function plain(value) {
+  if (value instanceof LosslessNumber) return { lossless: value.text };
+  if (Array.isArray(value)) return value.map(plain);
+  if (value !== null && typeof value === 'object') {
+    const out = {};
+    for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true });
+    return out;
+  }
+  return value;
+}
+
+test('marked JSON.parse gives what the slow parser gives: numbers in strings, escapes, nesting, __proto__', () => {
+  const lines = [
+    '{"dd.trace_id":12345678901234567890,"msg":"id,12345678901234567890 in text","n":1}',
+    '{"s":"quote \\" then ,98765432109876543210","big":98765432109876543210}',
+    '{"s":"backslash \\\\","big":98765432109876543210,"t":"\\\\\\" ,11111111111111111111"}',
+    '{"a":[1,12345678901234567890,{"b":[0.12345678901234567890123]}],"c":{"d":-9007199254740993}}',
+    '{"__proto__":12345678901234567890,"constructor":{"x":12345678901234567890}}',
+    '{"f":0.1234567890123456,"g":12345678901234567890,"h":1.5000000000000000000}',
+    '{"x":"\\u0001 0","y":12345678901234567890}',
+    '{"x":"\\u00010","y":12345678901234567890}',
+    '{"e":12345678901234567890e5,"f":1.0e-400,"g":5e+300}',
+    '{"a" : 12345678901234567890 , "b" :[ 12345678901234567891 ]}',
+    '[12345678901234567890,"12345678901234567890"]',
+    '{"id":"5339e89ebd016f2a1f36458ed920cb89","n":12345678901234567890}',
+  ];
+  for (const text of lines) assert.deepEqual(plain(parseJson(text)), plain(parseLossless(text)), text);
+  // Not JSON stays not JSON.
+  for (const text of ['{"a":12345678901234567890,}', '{"a":012345678901234567890}', '{"a":12345678901234567890 "b":1}', '{"a":"\u0001","b":12345678901234567890}']) {
+    assert.throws(() => parseJson(text), SyntaxError, text);
+  }
+});
+
+test('a hex id that looks like an exponent does not send the line to the slow parser', () => {
+  const v = parseJson('{"trace_id":"5339e890bd016f2a","a":{"b":1}}');
+  // JSON.parse objects have Object.prototype; the slow parser's have none.
+  assert.equal(Object.getPrototypeOf(v.a), Object.prototype);
+  assert.equal(parseJson('{"x":1e400}').x.text, '1e400');
+});
