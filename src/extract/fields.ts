@@ -62,23 +62,39 @@ const KEY_LISTS = {
 } as const;
 type KeyList = keyof typeof KEY_LISTS;
 
-/** key → the lists it is in, with its rank there (lower wins). */
-const KEY_INDEX = new Map<string, Array<[KeyList, number]>>();
-for (const list of Object.keys(KEY_LISTS) as KeyList[]) {
+const LIST_NAMES = Object.keys(KEY_LISTS) as KeyList[];
+/** Each list's index in `Found`. */
+const L = Object.fromEntries(LIST_NAMES.map((name, i) => [name, i])) as Record<KeyList, number>;
+
+/** key → the lists it is in (by index), with its rank there (lower wins). */
+const KEY_INDEX = new Map<string, Array<[number, number]>>();
+LIST_NAMES.forEach((list, index) => {
   KEY_LISTS[list].forEach((key, rank) => {
     const entries = KEY_INDEX.get(key) ?? [];
-    entries.push([list, rank]);
+    entries.push([index, rank]);
     KEY_INDEX.set(key, entries);
   });
+});
+
+/** Per list (indexed by `L`), the best-ranked key present in a line with a usable value (not null, not ''). */
+type Found = Array<[string, JsonValue] | undefined>;
+
+/** Best rank so far per list; reset at each line (extraction never runs re-entrantly). */
+const ranks = new Int32Array(LIST_NAMES.length);
+
+interface KeyIndex {
+  found: Found;
+  errorKey: boolean;
+  emptyIds: string[];
+  /** The duration keys present with a usable value, as [rank in DURATION_KEYS, key]. */
+  durations: Array<[number, string]>;
 }
 
-/** The best-ranked key of each list present in a line with a usable value (not null, not ''). */
-type Found = Partial<Record<KeyList, [string, JsonValue]>>;
-
-function indexKeys(flat: Fields): { found: Found; errorKey: boolean; emptyIds: string[] } {
-  const found: Found = {};
-  const ranks: Partial<Record<KeyList, number>> = {};
+function indexKeys(flat: Fields): KeyIndex {
+  const found: Found = new Array(LIST_NAMES.length);
+  ranks.fill(0x7fffffff);
   const emptyIds: string[] = [];
+  const durations: Array<[number, string]> = [];
   let errorKey = false;
   for (const key in flat) {
     const value = flat[key]!;
@@ -88,18 +104,19 @@ function indexKeys(flat: Fields): { found: Found; errorKey: boolean; emptyIds: s
     if (entries === undefined) continue;
     if (value === null || value === '') {
       // Empty id fields are consumed too: an empty parent id is how a root says so.
-      if (entries.some(([list]) => list === 'trace' || list === 'span' || list === 'parent')) emptyIds.push(key);
+      if (entries.some(([list]) => list === L.trace || list === L.span || list === L.parent)) emptyIds.push(key);
       continue;
     }
     for (const [list, rank] of entries) {
-      const best = ranks[list];
-      if (best === undefined || rank < best) {
+      if (list === L.duration) durations.push([rank, key]);
+      if (rank < ranks[list]!) {
         ranks[list] = rank;
         found[list] = [key, value];
       }
     }
   }
-  return { found, errorKey, emptyIds };
+  if (durations.length > 1) durations.sort((a, b) => a[0] - b[0]);
+  return { found, errorKey, emptyIds, durations };
 }
 
 const FLATTEN_DEPTH = 32;
@@ -222,8 +239,8 @@ function parseKind(value: JsonValue | undefined): SpanKind | null {
 /** Error status by FORMATS conventions: status/error fields, level ≥ 50, HTTP status ≥ 500. */
 function findError(flat: Fields, found: Found, errorKey: boolean, statusKey: string | undefined): { error: boolean; message: string | null } {
   let error = false;
-  const statusValue = statusKey ? (Object.hasOwn(flat, statusKey) ? flat[statusKey] : undefined) : found.status?.[1];
-  const statusName = statusKey ?? found.status?.[0];
+  const statusValue = statusKey ? (Object.hasOwn(flat, statusKey) ? flat[statusKey] : undefined) : found[L.status]?.[1];
+  const statusName = statusKey ?? found[L.status]?.[0];
   if (statusValue !== undefined) {
     const v = statusValue;
     if (typeof v === 'string' && ERROR_STATUS.test(v)) error = true;
@@ -234,18 +251,18 @@ function findError(flat: Fields, found: Found, errorKey: boolean, statusKey: str
   if (err === true || (typeof err === 'string' && err.length > 0 && err !== 'false')) error = true;
   if (!error && errorKey) error = true;
   if (!error) {
-    const level = found.level?.[1];
+    const level = found[L.level]?.[1];
     if (typeof level === 'number' && level >= 50) error = true;
     else if (typeof level === 'string' && ERROR_LEVEL.test(level)) error = true;
   }
   if (!error) {
-    const http = found.http?.[1];
+    const http = found[L.http]?.[1];
     const code = typeof http === 'string' ? Number(http) : http;
     if (typeof code === 'number' && code >= 500 && code < 600) error = true;
   }
   let message: string | null = null;
   if (error) {
-    const m = found.statusMessage?.[1];
+    const m = found[L.statusMessage]?.[1];
     message = m === undefined ? (typeof err === 'string' && err !== 'true' ? err : null) : textOf(m);
   }
   return { error, message };
@@ -263,14 +280,14 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   const flat = flattenFields(obj);
   const overrides = options.overrides ?? {};
   const used = new Set<string>();
-  const { found, errorKey, emptyIds } = indexKeys(flat);
+  const { found, errorKey, emptyIds, durations } = indexKeys(flat);
   const role = (r: Role & KeyList): [string, JsonValue] | undefined => {
     const o = overrides[r];
     if (o) {
       const v = Object.hasOwn(flat, o.path) ? flat[o.path] : undefined;
       return v === undefined || v === null || v === '' ? undefined : [o.path, v];
     }
-    return found[r];
+    return found[L[r]];
   };
   const take = (entry: [string, JsonValue] | undefined): JsonValue | undefined => {
     if (!entry) return undefined;
@@ -335,7 +352,8 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
       used.add(durOverride.path);
     }
   } else {
-    for (const [key, unit] of found.duration ? DURATION_KEYS : []) {
+    for (const [rank, key] of durations) {
+      const unit = DURATION_KEYS[rank]![1];
       const v = flat[key];
       if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'object' && !(v instanceof LosslessNumber)) continue;
       const ns = parseDurationValue(v, zipkin && key === 'duration' ? 'us' : unit);
@@ -354,13 +372,13 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   const service = serviceValue === undefined ? null : textOf(serviceValue);
   const statusKey = overrides.status?.path;
   const { error, message: statusMessage } = findError(flat, found, errorKey, statusKey);
-  const kindEntry = found.kind;
+  const kindEntry = found[L.kind];
   const spanKind = parseKind(kindEntry?.[1]);
   if (kindEntry && spanKind) used.add(kindEntry[0]);
 
-  const messageEntry = found.message;
+  const messageEntry = found[L.message];
   const message = messageEntry ? textOf(messageEntry[1]) : null;
-  const phaseEntry = found.phase;
+  const phaseEntry = found[L.phase];
   const phaseText = phaseEntry ? textOf(phaseEntry[1]) : null;
   const phaseSource = phaseText ?? message;
   const phase = phaseSource === null ? null : BEGIN.test(phaseSource) ? 'begin' : END.test(phaseSource) ? 'end' : null;
