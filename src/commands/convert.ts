@@ -142,10 +142,10 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
     await out.writer.write(writer.start());
     const texts = await convertInWorkers(options, io, diagnostics);
     if (texts) {
-      for (const [, problems] of texts) diagnostics.problems.push(...problems);
-      for (const [text] of texts) {
-        if (out.writer.closed || io.signal?.aborted) break;
-        if (text !== null) await out.writer.write(text);
+      // Every trace's problems are counted, as when one thread reads, even once the reader has gone.
+      for await (const [text, problems] of texts) {
+        diagnostics.problems.push(...problems);
+        if (text !== null && !out.writer.closed && !io.signal?.aborted) await out.writer.write(text);
       }
     } else await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
       // A reader that went away (`| head`) has seen enough: stop reading too.
@@ -167,12 +167,12 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
 }
 
 /** Span JSON written by worker threads, for a large input read whole; null when one thread reads it. */
-async function convertInWorkers(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<Array<[string | null, string[]]> | null> {
+async function convertInWorkers(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<AsyncGenerator<[string | null, string[]]> | null> {
   if (options.follow || (options.format !== 'spans' && options.format !== 'traces')) return null;
   const load = toLoadOptions(options);
   const parallel = await parallelLoader(load, true);
   if (!parallel) return null;
-  return parallel.load.loadTextsInWorkers(load, parallel.count, { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);
+  return parallel.load.streamTextsInWorkers(load, parallel.count, { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);
 }
 
 /**

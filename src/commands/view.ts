@@ -87,12 +87,14 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   // Waterfalls in start order of the traces a filter keeps can be drawn by worker threads.
   const parallel = !follow && !options.summary && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start' ? await parallelLoader(load, true) : null;
   try {
-    const rendered = parallel && (await parallel.load.loadTextsInWorkers(load, parallel.count, { kind: 'view', render, select: options.select }, io, diagnostics));
+    const rendered = parallel && (await parallel.load.streamTextsInWorkers(load, parallel.count, { kind: 'view', render, select: options.select }, io, diagnostics));
     if (rendered) {
-      for (const [, problems] of rendered) diagnostics.problems.push(...problems);
-      for (const [text] of rendered) {
-        if (text === null) continue;
-        if (io.signal?.aborted || (await writeText(text)) === STOP) break;
+      // Every trace's problems are counted, as when one thread reads, even after --limit or a closed reader.
+      let stopped = false;
+      for await (const [text, problems] of rendered) {
+        diagnostics.problems.push(...problems);
+        if (stopped || text === null) continue;
+        if (io.signal?.aborted || (await writeText(text)) === STOP) stopped = true;
       }
     } else if (follow) {
       await streamTraces(load, options.followSettings, io, diagnostics, (trace) => (matchesTrace(trace, options.select) ? write(trace) : undefined));

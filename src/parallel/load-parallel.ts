@@ -15,7 +15,7 @@ import type { Io } from '../commands/io.js';
 import type { LoadOptions } from '../commands/load.js';
 import type { Trace } from '../types.js';
 import { decodeLossless } from './lossless.js';
-import type { WorkerInput, WorkerOutput, WorkerResult } from './protocol.js';
+import type { TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
 /** With `--threads auto`, inputs smaller than this are read in one thread (workers take ~50 ms to start). */
 export const AUTO_MIN_BYTES = 16 * 2 ** 20;
@@ -64,108 +64,194 @@ function manyLines(file: string): boolean {
   }
 }
 
-type Ready = Exclude<WorkerResult, { kind: 'fallback' } | { kind: 'error' }>;
+type TracesMessage = Extract<WorkerMessage, { kind: 'traces' }>;
 
-/** Runs the workers; null when one of them says the input needs the single-thread reader. */
-async function runWorkers(options: LoadOptions, count: number, output: WorkerOutput, io: Io): Promise<Ready[] | null> {
-  const { lineFilter: _filter, onDocument: _document, ...load } = options;
-  const workers: Worker[] = [];
-  const stopAll = (): void => {
-    for (const worker of workers) void worker.terminate();
-  };
-  const results = Array.from({ length: count }, (_, index) => {
-    const input: WorkerInput = { index, count, load, output };
-    const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false });
-    workers.push(worker);
-    return new Promise<WorkerResult>((resolve, reject) => {
-      worker.once('message', (result: WorkerResult) => resolve(result));
-      worker.once('error', reject);
-      worker.once('exit', (code) => reject(new Error(`worker thread ${index} exited with code ${code}`)));
-    });
-  });
-  let onAbort: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => {
-      stopAll();
-      reject(new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal?.reason) || 130));
-    };
-    if (io.signal?.aborted) onAbort();
-    else io.signal?.addEventListener('abort', onAbort, { once: true });
-  });
-  aborted.catch(() => {});
-  try {
-    const all = await Promise.race([Promise.all(results), aborted]);
-    if (all.some((r) => r.kind === 'fallback')) return null;
-    const failed = all.find((r) => r.kind === 'error');
-    if (failed) throw new Error(failed.message);
-    return all as Ready[];
-  } finally {
-    if (onAbort) io.signal?.removeEventListener('abort', onAbort);
-    stopAll();
+/** What the main thread knows of one worker. */
+interface WorkerState {
+  worker: Worker;
+  /** Set by a `traces` message (trace objects) or a `read` message (texts follow). */
+  diag: WorkerDiagnostics | null;
+  traces: TracesMessage | null;
+  /** Text chunks received and not yet merged; `pos` is the next entry of the first. */
+  chunks: TextChunk[];
+  pos: number;
+  ended: boolean;
+}
+
+/** Worker threads reading the same input, each its share, with what they sent so far. */
+class WorkerPool {
+  readonly states: WorkerState[] = [];
+  fallback = false;
+  private failure: unknown = null;
+  private wake: (() => void) | null = null;
+  private readonly onAbort: () => void;
+
+  constructor(
+    options: LoadOptions,
+    count: number,
+    output: WorkerOutput,
+    private readonly io: Io,
+  ) {
+    const { lineFilter: _filter, onDocument: _document, ...load } = options;
+    for (let index = 0; index < count; index++) {
+      const input: WorkerInput = { index, count, load, output };
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false });
+      const state: WorkerState = { worker, diag: null, traces: null, chunks: [], pos: 0, ended: false };
+      this.states.push(state);
+      worker.on('message', (message: WorkerMessage) => {
+        switch (message.kind) {
+          case 'traces':
+            state.traces = message;
+            state.diag = message.diag;
+            state.ended = true;
+            break;
+          case 'read':
+            state.diag = message.diag;
+            break;
+          case 'texts':
+            state.chunks.push(message);
+            break;
+          case 'end':
+            state.ended = true;
+            break;
+          case 'fallback':
+            this.fallback = true;
+            state.ended = true;
+            break;
+          case 'error':
+            this.fail(new Error(message.message));
+            break;
+        }
+        this.notify();
+      });
+      worker.on('error', (err) => this.fail(err));
+      worker.on('exit', (code) => {
+        if (!state.ended) this.fail(new Error(`worker thread ${index} exited with code ${code}`));
+      });
+    }
+    this.onAbort = () => this.fail(new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal?.reason) || 130));
+    if (io.signal?.aborted) this.onAbort();
+    else io.signal?.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  private fail(err: unknown): void {
+    this.failure ??= err;
+    this.notify();
+  }
+
+  private notify(): void {
+    const wake = this.wake;
+    this.wake = null;
+    wake?.();
+  }
+
+  /** Waits until `ready()` holds (checked after each message); throws what went wrong meanwhile. */
+  async until(ready: () => boolean): Promise<void> {
+    while (true) {
+      if (this.failure) {
+        this.close();
+        throw this.failure;
+      }
+      if (ready()) return;
+      await new Promise<void>((resolve) => (this.wake = resolve));
+    }
+  }
+
+  close(): void {
+    this.io.signal?.removeEventListener('abort', this.onAbort);
+    for (const state of this.states) void state.worker.terminate();
+  }
+
+  /** Adds the workers' counts to `diagnostics` as if one thread had read everything. */
+  mergeDiagnostics(diagnostics: Diagnostics): void {
+    const all = this.states.map((s) => s.diag!);
+    // Every worker reads every line: lines and unreadable files are counted by worker 0.
+    diagnostics.lines += all[0]!.lines;
+    diagnostics.failures.push(...all[0]!.failures);
+    let earliest: WorkerDiagnostics | null = null;
+    for (const diag of all) {
+      for (const reason of Object.keys(diag.skipped) as Array<keyof typeof diag.skipped>) diagnostics.skipped[reason] += diag.skipped[reason];
+      if (diag.firstSkip && (earliest === null || diag.firstSkipSeq < earliest.firstSkipSeq)) earliest = diag;
+    }
+    diagnostics.firstSkip ??= earliest?.firstSkip ?? null;
   }
 }
 
-/** Adds the workers' counts to `diagnostics` as if one thread had read everything. */
-function mergeDiagnostics(results: Ready[], diagnostics: Diagnostics): void {
-  // Every worker reads every line: lines and unreadable files are counted by worker 0.
-  const first = results[0]!.diag;
-  diagnostics.lines += first.lines;
-  diagnostics.failures.push(...first.failures);
-  let earliest: Ready['diag'] | null = null;
-  for (const { diag } of results) {
-    for (const reason of Object.keys(diag.skipped) as Array<keyof typeof diag.skipped>) diagnostics.skipped[reason] += diag.skipped[reason];
-    if (diag.firstSkip && (earliest === null || diag.firstSkipSeq < earliest.firstSkipSeq)) earliest = diag;
-  }
-  diagnostics.firstSkip ??= earliest?.firstSkip ?? null;
+/** The one-thread order of traces from several workers: start time, then first appearance. */
+function before(a: Ordered, i: number, b: Ordered, j: number): boolean {
+  const sa = a.starts[i]!;
+  const sb = b.starts[j]!;
+  return sa < sb || (sa === sb && a.orders[i]! < b.orders[j]!);
 }
-
-/** [worker, index] pairs of every trace, in the one-thread order: start time, then first appearance. */
-function mergeOrder(results: Ready[]): Array<[number, number]> {
-  const all: Array<[number, number]> = [];
-  results.forEach((r, w) => {
-    for (let i = 0; i < r.starts.length; i++) all.push([w, i]);
-  });
-  all.sort(([wa, ia], [wb, ib]) => {
-    const a = results[wa]!;
-    const b = results[wb]!;
-    const sa = a.starts[ia]!;
-    const sb = b.starts[ib]!;
-    return sa < sb ? -1 : sa > sb ? 1 : a.orders[ia]! - b.orders[ib]!;
-  });
-  return all;
-}
+type Ordered = { starts: bigint[]; orders: number[] };
 
 /**
  * Every trace in start order, read by `count` workers; null to read in one thread instead.
  * `slim`: spans come without tags and events (for callers that read neither).
  */
 export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics, slim = false): Promise<Trace[] | null> {
-  const results = await runWorkers(options, count, { kind: 'traces', slim }, io);
-  if (!results) return null;
-  mergeDiagnostics(results, diagnostics);
-  for (const r of results) {
-    if (r.kind !== 'traces') continue;
-    for (const i of r.lossless) decodeLossless(r.traces[i]!);
+  const pool = new WorkerPool(options, count, { kind: 'traces', slim }, io);
+  try {
+    await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));
+    if (pool.fallback) return null;
+    pool.mergeDiagnostics(diagnostics);
+    const results = pool.states.map((s) => s.traces!);
+    for (const r of results) for (const i of r.lossless) decodeLossless(r.traces[i]!);
+    const all: Array<[number, number]> = [];
+    results.forEach((r, w) => {
+      for (let i = 0; i < r.traces.length; i++) all.push([w, i]);
+    });
+    all.sort(([wa, ia], [wb, ib]) => (before(results[wa]!, ia, results[wb]!, ib) ? -1 : before(results[wb]!, ib, results[wa]!, ia) ? 1 : 0));
+    return all.map(([w, i]) => results[w]!.traces[i]!);
+  } finally {
+    pool.close();
   }
-  return mergeOrder(results).map(([w, i]) => (results[w] as Extract<Ready, { kind: 'traces' }>).traces[i]!);
 }
 
 /**
  * Every trace written as text by the workers (see WorkerOutput), in start order,
- * with each trace's problems; null to read in one thread instead.
+ * with each trace's problems, as the workers send them; null to read in one
+ * thread instead. Diagnostics are complete before the first text comes.
  */
-export async function loadTextsInWorkers(
+export async function streamTextsInWorkers(
   options: LoadOptions,
   count: number,
   output: Exclude<WorkerOutput, { kind: 'traces' }>,
   io: Io,
   diagnostics: Diagnostics,
-): Promise<Array<[string | null, string[]]> | null> {
-  const results = await runWorkers(options, count, output, io);
-  if (!results) return null;
-  mergeDiagnostics(results, diagnostics);
-  return mergeOrder(results).map(([w, i]) => {
-    const r = results[w] as Extract<Ready, { kind: 'texts' }>;
-    return [r.texts[i]!, r.problems[i]!];
-  });
+): Promise<AsyncGenerator<[string | null, string[]]> | null> {
+  const pool = new WorkerPool(options, count, output, io);
+  const { states } = pool;
+  try {
+    await pool.until(() => pool.fallback || states.every((s) => s.diag !== null));
+  } catch (err) {
+    pool.close();
+    throw err;
+  }
+  if (pool.fallback) {
+    pool.close();
+    return null;
+  }
+  pool.mergeDiagnostics(diagnostics);
+  const hasNext = (s: WorkerState): boolean => s.chunks.length > 0;
+  async function* merged(): AsyncGenerator<[string | null, string[]]> {
+    try {
+      while (true) {
+        await pool.until(() => states.every((s) => s.ended || hasNext(s)));
+        let best: WorkerState | null = null;
+        for (const s of states) if (hasNext(s) && (best === null || before(s.chunks[0]!, s.pos, best.chunks[0]!, best.pos))) best = s;
+        if (best === null) return;
+        const chunk = best.chunks[0]!;
+        const i = best.pos++;
+        if (best.pos === chunk.texts.length) {
+          best.chunks.shift();
+          best.pos = 0;
+        }
+        yield [chunk.texts[i]!, chunk.problems[i]!];
+      }
+    } finally {
+      pool.close();
+    }
+  }
+  return merged();
 }

@@ -36,17 +36,28 @@ export interface WorkerDiagnostics {
   failures: string[];
 }
 
+/** Traces in the worker's order: start time and first appearance in the input of each. */
 interface Ordered {
-  diag: WorkerDiagnostics;
-  /** Per trace, in the worker's start order: start time and first appearance in the input. */
   starts: bigint[];
   orders: number[];
 }
 
-export type WorkerResult =
-  | (Ordered & { kind: 'traces'; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
-  /** `texts[i]` is null for a trace the view does not show. */
-  | (Ordered & { kind: 'texts'; texts: Array<string | null>; problems: string[][] })
-  /** The input needs the single-thread reader (a whole JSON document, a misleading line). */
+/** Traces written as text, a chunk at a time; `texts[i]` is null for a trace the view does not show. */
+export interface TextChunk extends Ordered {
+  kind: 'texts';
+  texts: Array<string | null>;
+  problems: string[][];
+}
+
+/**
+ * Worker → main. Trace objects come in one message; texts in chunks, after a
+ * `read` (all input read, nothing needs the one-thread reader) and before an `end`.
+ */
+export type WorkerMessage =
+  | (Ordered & { kind: 'traces'; diag: WorkerDiagnostics; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
+  | { kind: 'read'; diag: WorkerDiagnostics }
+  | TextChunk
+  | { kind: 'end' }
+  /** The input needs the one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }
   | { kind: 'error'; message: string };

@@ -20,7 +20,7 @@ import { walkSpans } from '../trace/walk.js';
 import { TracelogError } from '../errors.js';
 import { encodeLossless } from './lossless.js';
 import { ownerOf, sniffTraceId } from './route.js';
-import type { WorkerInput, WorkerResult } from './protocol.js';
+import type { TextChunk, WorkerInput, WorkerMessage } from './protocol.js';
 
 /** Thrown to stop reading when the parallel plan cannot give the one-thread result. */
 class Fallback extends TracelogError {
@@ -32,7 +32,7 @@ class Fallback extends TracelogError {
 /** Records per line are numbered within the line's place in the input. */
 const RECORDS_PER_LINE = 2 ** 20;
 
-async function run(input: WorkerInput): Promise<WorkerResult> {
+async function run(input: WorkerInput, post: (message: WorkerMessage) => void): Promise<void> {
   const { index, count } = input;
   let seq = -1;
   let shared = false;
@@ -77,7 +77,7 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
       else if (!shared) throw new Fallback('trace id not where the raw text said');
     });
   } catch (err) {
-    if (err instanceof Fallback) return { kind: 'fallback', reason: err.message };
+    if (err instanceof Fallback) return post({ kind: 'fallback', reason: err.message });
     throw err;
   }
 
@@ -89,8 +89,6 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
     firstSkipSeq,
     failures: diagnostics.failures,
   };
-  const starts = built.map(([trace]) => trace.startNs);
-  const orders = built.map(([, order]) => order);
   const output = input.output;
   if (output.kind === 'traces') {
     const traces = built.map(([trace]) => trace);
@@ -99,8 +97,11 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
       if (output.slim) slim(trace);
       else if (encodeLossless(trace)) lossless.push(i);
     });
-    return { kind: 'traces', diag, starts, orders, traces, lossless };
+    return post({ kind: 'traces', diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
   }
+
+  // Texts go out in chunks, each trace dropped once written, so neither thread holds all the output.
+  post({ kind: 'read', diag });
   const text = (trace: Trace): string | null => {
     switch (output.kind) {
       case 'spans':
@@ -111,10 +112,30 @@ async function run(input: WorkerInput): Promise<WorkerResult> {
         return matchesTrace(trace, output.select) ? renderWaterfall(trace, output.render).map((l) => `${l}\n`).join('') : null;
     }
   };
-  const texts = built.map(([trace]) => text(trace));
-  const problems = built.map(([trace]) => trace.problems);
-  return { kind: 'texts', diag, starts, orders, texts, problems };
+  let chunk: TextChunk = { kind: 'texts', starts: [], orders: [], texts: [], problems: [] };
+  let chars = 0;
+  for (let i = 0; i < built.length; i++) {
+    const [trace, order] = built[i]!;
+    (built as unknown[])[i] = undefined;
+    const t = text(trace);
+    chunk.starts.push(trace.startNs);
+    chunk.orders.push(order);
+    chunk.texts.push(t);
+    chunk.problems.push(trace.problems);
+    chars += t?.length ?? 0;
+    if (chars >= CHUNK_CHARS || chunk.texts.length >= CHUNK_TRACES) {
+      post(chunk);
+      chunk = { kind: 'texts', starts: [], orders: [], texts: [], problems: [] };
+      chars = 0;
+    }
+  }
+  if (chunk.texts.length > 0) post(chunk);
+  post({ kind: 'end' });
 }
+
+/** A chunk of texts is posted once it holds this many characters or traces. */
+const CHUNK_CHARS = 2 ** 20;
+const CHUNK_TRACES = 4096;
 
 /** Drops what a caller that reads neither tags nor events would copy for nothing. */
 function slim(trace: Trace): void {
@@ -124,7 +145,7 @@ function slim(trace: Trace): void {
   });
 }
 
-run(workerData as WorkerInput).then(
-  (result) => parentPort!.postMessage(result),
-  (err: unknown) => parentPort!.postMessage({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerResult),
+const port = parentPort!;
+run(workerData as WorkerInput, (message) => port.postMessage(message)).catch((err: unknown) =>
+  port.postMessage({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerMessage),
 );
