@@ -2,9 +2,10 @@
  * One worker thread of a parallel load (see load-parallel.ts). Every worker reads
  * every line of the files, but parses only the lines whose trace it owns (and the
  * lines whose trace cannot be told from the raw text, keeping only its own
- * records of those). It assembles its traces and posts them back — as objects,
- * or already written as span JSON text — with their start times and first
- * appearances, so the main thread can merge them into one start order.
+ * records of those). It assembles its traces and posts them back — as objects
+ * in one message, or written as text (span JSON, waterfalls) in chunks — with
+ * their start times and first appearances, so the main thread can merge them
+ * into the order one thread gives.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { Diagnostics } from '../diagnostics.js';

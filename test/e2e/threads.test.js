@@ -4,12 +4,13 @@
 // workers (the loader returns traces instead of falling back).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
 import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogGenerator } from '../../bench/generate.js';
-import { FIXTURES, ROOT, runCli } from '../helpers/cli.js';
+import { BIN, FIXTURES, ROOT, STACK_TRACE, cliEnv, runCli } from '../helpers/cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelog-threads-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -125,4 +126,25 @@ test('the worker loader reads in workers, and falls back only when it must', asy
   const traceOf = await loadTraces(options([misleading]), io, new Diagnostics());
   assert.equal(traceOf[0].traceId, '0af7651916cd43dd8448eb211c80319c');
   assert.equal(await loadTracesInWorkers(options([misleading]), 2, io, new Diagnostics()), null);
+});
+
+test('SIGINT while worker threads read: exit 130, no output file, no temporary file', async () => {
+  const big = join(dir, 'big.jsonl');
+  writeFileSync(big, createLogGenerator({ seed: 11 }).take(150_000));
+  const outDir = join(dir, 'interrupted');
+  mkdirSync(outDir);
+  const child = spawn(process.execPath, [BIN, 'convert', '--threads', '2', '-o', join(outDir, 'out.jsonl'), big], { cwd: ROOT, env: cliEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const closed = new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+  // Signal once tracelog is up (its temporary output file exists) and the workers are reading.
+  const t0 = Date.now();
+  while (readdirSync(outDir).length === 0 && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 20));
+  await new Promise((r) => setTimeout(r, 300));
+  child.kill('SIGINT');
+  const r = await closed;
+  assert.equal(r.signal, null, 'tracelog exits by itself');
+  assert.equal(r.code, 130);
+  assert.doesNotMatch(stderr, STACK_TRACE);
+  assert.deepEqual(readdirSync(outDir), []);
 });
