@@ -45,7 +45,7 @@ export interface LoadOptions {
   lineFilter?: (text: string | null) => boolean;
   /** Called when a source's first line opens a whole JSON document (its lines are held). */
   onDocument?: () => void;
-  /** The caller never reads tags or events (check, stats): spans may come without them. */
+  /** The caller never reads tags or event fields (check, stats, a plain view): spans may come without them. */
   fieldsUnused?: boolean;
 }
 
@@ -55,7 +55,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
     throw new TracelogError('tracelog.usage', 'no input: name log files, or pipe logs in (e.g. kubectl logs deploy/api | tracelog view)');
   }
   const files = options.files.length > 0 ? options.files : ['-'];
-  const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions };
+  const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions, ...(options.fieldsUnused ? { fields: false } : {}) };
   const fail = (reason: Parameters<Diagnostics['skip']>[0], source: string, line: number): void => {
     if (options.strict) throw new TracelogError('tracelog.strict', `${source}:${line}: ${describeSkip(reason)}`);
     diagnostics.skip(reason, source, line);
@@ -144,7 +144,7 @@ function readWholeDocument(lines: string[], source: string): LogRecord[] | null 
 /** Reads everything and returns the traces in start order. */
 export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diagnostics): Promise<Trace[]> {
   const parallel = await parallelLoader(options);
-  const fromWorkers = parallel && (await parallel.load.loadTracesInWorkers(options, parallel.count, io, diagnostics, options.fieldsUnused === true));
+  const fromWorkers = parallel && (await parallel.load.loadTracesInWorkers(options, parallel.count, io, diagnostics));
   if (fromWorkers) {
     for (const trace of fromWorkers) diagnostics.problems.push(...trace.problems);
     return fromWorkers;

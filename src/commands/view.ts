@@ -65,7 +65,8 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     allTags: options.allTags,
     depth: options.depth,
   };
-  const load = toLoadOptions(options);
+  // Tags and event fields are only shown with --tags, --all-tags and --events.
+  const load = { ...toLoadOptions(options), fieldsUnused: options.tags.length === 0 && !options.allTags && !options.events };
   const limit = options.select.limit ?? Infinity;
   const shown: Trace[] = [];
   let count = 0;

@@ -270,6 +270,8 @@ function findError(flat: Fields, found: Found, errorKey: boolean, statusKey: str
 
 export interface ExtractOptions {
   overrides?: FieldOverrides;
+  /** False when the caller never reads tags or event fields (check, stats, a plain view): they are left empty. */
+  fields?: boolean;
 }
 
 /**
@@ -411,16 +413,18 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   }
 
   const tags: Fields = {};
-  let containerTags: Array<[string, JsonValue]> | null = null;
-  for (const key of Object.keys(flat)) {
-    if (used.has(key)) continue;
-    const c = key.charCodeAt(0);
-    const container = c === 0x74 /* t */ || c === 0x61 /* a */ ? TAG_CONTAINERS.find((p) => key.startsWith(p)) : undefined;
-    if (container) (containerTags ??= []).push([key.slice(container.length), flat[key]!]);
-    else setOwn(tags, key, flat[key]!);
+  if (options.fields !== false) {
+    let containerTags: Array<[string, JsonValue]> | null = null;
+    for (const key of Object.keys(flat)) {
+      if (used.has(key)) continue;
+      const c = key.charCodeAt(0);
+      const container = c === 0x74 /* t */ || c === 0x61 /* a */ ? TAG_CONTAINERS.find((p) => key.startsWith(p)) : undefined;
+      if (container) (containerTags ??= []).push([key.slice(container.length), flat[key]!]);
+      else setOwn(tags, key, flat[key]!);
+    }
+    if (containerTags) for (const [key, value] of containerTags) if (!Object.hasOwn(tags, key)) setOwn(tags, key, value);
+    goExporterFields(obj, tags);
   }
-  if (containerTags) for (const [key, value] of containerTags) if (!Object.hasOwn(tags, key)) setOwn(tags, key, value);
-  goExporterFields(obj, tags);
 
   return {
     kind,

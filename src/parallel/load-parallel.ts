@@ -185,12 +185,9 @@ function before(a: Ordered, i: number, b: Ordered, j: number): boolean {
 }
 type Ordered = { starts: bigint[]; orders: number[] };
 
-/**
- * Every trace in start order, read by `count` workers; null to read in one thread instead.
- * `slim`: spans come without tags and events (for callers that read neither).
- */
-export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics, slim = false): Promise<Trace[] | null> {
-  const pool = new WorkerPool(options, count, { kind: 'traces', slim }, io);
+/** Every trace in start order, read by `count` workers; null to read in one thread instead. */
+export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics): Promise<Trace[] | null> {
+  const pool = new WorkerPool(options, count, { kind: 'traces' }, io);
   try {
     await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));
     if (pool.fallback) return null;

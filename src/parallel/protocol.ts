@@ -13,8 +13,7 @@ import type { Trace } from '../types.js';
  * JSON (a span a line, or a trace a line) or a waterfall of the traces `select` keeps.
  */
 export type WorkerOutput =
-  /** `slim`: without tags and event fields, for a caller that reads neither (far less to copy back). */
-  | { kind: 'traces'; slim: boolean }
+  | { kind: 'traces' }
   | { kind: 'spans' }
   | { kind: 'trace-json' }
   | { kind: 'view'; render: WaterfallOptions; select: SelectOptions };

@@ -17,7 +17,6 @@ import type { Trace } from '../types.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
 import type { Io } from '../commands/io.js';
 import { Assembler } from '../trace/assemble.js';
-import { walkSpans } from '../trace/walk.js';
 import { TracelogError } from '../errors.js';
 import { encodeLossless } from './lossless.js';
 import { ownerOf, sniffTraceId } from './route.js';
@@ -95,8 +94,7 @@ async function run(input: WorkerInput, post: (message: WorkerMessage) => void): 
     const traces = built.map(([trace]) => trace);
     const lossless: number[] = [];
     traces.forEach((trace, i) => {
-      if (output.slim) slim(trace);
-      else if (encodeLossless(trace)) lossless.push(i);
+      if (encodeLossless(trace)) lossless.push(i);
     });
     return post({ kind: 'traces', diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
   }
@@ -137,14 +135,6 @@ async function run(input: WorkerInput, post: (message: WorkerMessage) => void): 
 /** A chunk of texts is posted once it holds this many characters or traces. */
 const CHUNK_CHARS = 2 ** 20;
 const CHUNK_TRACES = 4096;
-
-/** Drops what a caller that reads neither tags nor events would copy for nothing. */
-function slim(trace: Trace): void {
-  walkSpans(trace, (span) => {
-    span.tags = {};
-    span.events = [];
-  });
-}
 
 const port = parentPort!;
 run(workerData as WorkerInput, (message) => port.postMessage(message)).catch((err: unknown) =>

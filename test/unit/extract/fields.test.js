@@ -420,3 +420,24 @@ test('an end time and a duration without a start: the start is the end minus the
   assert.equal(record.durationNs, 500_000_000n);
   assert.equal(record.timeNs, EPOCH_NS + 500_000_000n);
 });
+
+test('fields: false leaves tags empty and changes nothing else (every fixture line)', async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { readLine } = await import('../../../dist/extract/line.js');
+  const dir = new URL('../../../fixtures/', import.meta.url);
+  let emptied = 0;
+  for (const name of readdirSync(dir).filter((f) => /\.(jsonl|log)$/.test(f))) {
+    const lines = readFileSync(new URL(name, dir), 'utf8').split('\n');
+    lines.forEach((text, i) => {
+      const full = readLine(text, name, i + 1);
+      const lean = readLine(text, name, i + 1, { fields: false });
+      if (full === null || !('records' in full)) return assert.deepEqual(lean, full);
+      const withoutTags = full.records.map((r) => ({ ...r, tags: {} }));
+      // Span JSON and document imports keep their own fields; log lines lose theirs.
+      const expected = lean.records.map((r, k) => (Object.keys(r.tags).length === 0 ? withoutTags[k] : full.records[k]));
+      assert.deepEqual(lean.records, expected, `${name}:${i + 1}`);
+      emptied += lean.records.filter((r, k) => Object.keys(r.tags).length === 0 && Object.keys(full.records[k].tags).length > 0).length;
+    });
+  }
+  assert.ok(emptied > 30, `${emptied} records lost their tags`);
+});
