@@ -71,9 +71,9 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   const shown: Trace[] = [];
   let count = 0;
   let ok = false;
-  // Stops reading when the reader goes away (`kubectl logs -f … | tracelog view | head`)
-  // or --limit traces are shown: stdin may never end.
-  // One trace's waterfall, rendered here or by a worker thread.
+  // Writes one trace's waterfall, rendered here or by a worker thread. Reading stops when the
+  // reader goes away (`kubectl logs -f … | tracelog view | head`) or --limit traces are
+  // shown: stdin may never end.
   const writeText = async (text: string, trace?: Trace): Promise<void | typeof STOP> => {
     if (out.writer.closed || count >= limit) return STOP;
     if (count > 0) await out.writer.line('');

@@ -96,27 +96,37 @@ function escapedAt(text: string, at: number): boolean {
 const STRICT_NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 const MARKED = /^\u0001(\d+)$/;
 
-/** Swaps marker strings for their numbers, at any depth, without recursion; returns how many. */
+/** Swaps marker strings for their numbers; returns how many. */
 function restoreMarks(root: JsonValue, tokens: LosslessNumber[]): number {
-  let restored = 0;
   if (root === null || typeof root !== 'object') return 0;
-  const stack: Array<JsonObject | JsonValue[]> = [root as JsonObject];
+  return replaceValues(root as JsonObject, (value) => {
+    if (typeof value !== 'string' || value.charCodeAt(0) !== 1) return undefined;
+    const m = MARKED.exec(value);
+    return m ? tokens[Number(m[1])] : undefined;
+  });
+}
+
+/**
+ * Replaces values at any depth of an object or array, without recursion: `replace`
+ * returns the new value, or undefined to keep (and descend into) the old one.
+ * Returns how many were replaced.
+ */
+export function replaceValues(root: JsonObject | JsonValue[], replace: (value: unknown) => unknown): number {
+  let replaced = 0;
+  const stack: Array<JsonObject | JsonValue[]> = [root];
   while (stack.length > 0) {
-    const container = stack.pop()! as Record<string, JsonValue>;
+    const container = stack.pop()! as Record<string, unknown>;
     for (const key of Object.keys(container)) {
       const value = container[key];
-      if (typeof value === 'string') {
-        if (value.charCodeAt(0) !== 1) continue;
-        const m = MARKED.exec(value);
-        const token = m ? tokens[Number(m[1])] : undefined;
-        if (!token) continue;
+      const next = replace(value);
+      if (next !== undefined) {
         // An own data property: assignment never reaches a setter, even for "__proto__".
-        Object.defineProperty(container, key, { value: token, enumerable: true, writable: true, configurable: true });
-        restored++;
+        Object.defineProperty(container, key, { value: next, enumerable: true, writable: true, configurable: true });
+        replaced++;
       } else if (value !== null && typeof value === 'object') stack.push(value as JsonObject);
     }
   }
-  return restored;
+  return replaced;
 }
 
 /** A number token as a JS number when that keeps every digit, else as LosslessNumber. */

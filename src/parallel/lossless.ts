@@ -4,7 +4,8 @@
  * produce, so none can be forged) and the main thread turns it back. Pure.
  */
 import { walkSpans } from '../trace/walk.js';
-import { LosslessNumber, type Fields, type JsonValue, type Trace } from '../types.js';
+import { replaceValues } from '../extract/json.js';
+import { LosslessNumber, type Trace } from '../types.js';
 
 const KEY = 'lossless';
 
@@ -18,33 +19,11 @@ export function decodeLossless(trace: Trace): void {
   mapTrace(trace, (v) => (v instanceof Map ? new LosslessNumber(String(v.get(KEY))) : undefined));
 }
 
-type Replace = (value: unknown) => unknown;
-
-function mapTrace(trace: Trace, replace: Replace): boolean {
-  let changed = false;
+function mapTrace(trace: Trace, replace: (value: unknown) => unknown): boolean {
+  let changed = 0;
   walkSpans(trace, (span) => {
-    if (mapValues(span.tags, replace)) changed = true;
-    for (const event of span.events) if (mapValues(event.fields, replace)) changed = true;
+    changed += replaceValues(span.tags, replace);
+    for (const event of span.events) changed += replaceValues(event.fields, replace);
   });
-  return changed;
-}
-
-/** Replaces values at any depth of an object or array, without recursion. */
-function mapValues(root: Fields | JsonValue[], replace: Replace): boolean {
-  let changed = false;
-  const stack: Array<Fields | JsonValue[]> = [root];
-  while (stack.length > 0) {
-    const container = stack.pop()! as Record<string, unknown>;
-    for (const key of Object.keys(container)) {
-      const value = container[key];
-      if (value === null || typeof value !== 'object') continue;
-      const next = replace(value);
-      if (next !== undefined) {
-        // An own data property: assignment never reaches a setter, even for "__proto__".
-        Object.defineProperty(container, key, { value: next, enumerable: true, writable: true, configurable: true });
-        changed = true;
-      } else stack.push(value as Fields);
-    }
-  }
-  return changed;
+  return changed > 0;
 }
