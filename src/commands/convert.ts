@@ -172,7 +172,7 @@ async function convertInWorkers(options: ConvertOptions, io: Io, diagnostics: Di
   const load = toLoadOptions(options);
   const parallel = await parallelLoader(load, true);
   if (!parallel) return null;
-  return parallel.load.streamTextsInWorkers(load, parallel.count, { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);
+  return parallel.load.streamTextsInWorkers(parallel.options, parallel.count, { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);
 }
 
 /**

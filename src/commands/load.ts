@@ -45,6 +45,8 @@ export interface LoadOptions {
   lineFilter?: (text: string | null) => boolean;
   /** Called when a source's first line opens a whole JSON document (its lines are held). */
   onDocument?: () => void;
+  /** Per file, read only this many bytes: the size it had when the run began (worker threads must all see the same lines). */
+  fileBytes?: number[];
   /** The caller never reads tags or event fields (check, stats, a plain view): spans may come without them. */
   fieldsUnused?: boolean;
 }
@@ -67,7 +69,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
     if ('skip' in result) fail(result.skip, source, line);
     else for (const record of result.records) onRecord(record);
   };
-  for (const file of files) {
+  for (const [index, file] of files.entries()) {
     // A source whose first line is not JSON by itself but opens one ('[' or '{' alone, a
     // pretty-printed Jaeger or Zipkin file) is held and read as one JSON document. Two log
     // lines in a row show it is not one (a log whose first line is damaged; in a document
@@ -114,7 +116,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
             fail('too-long', source, line);
           },
         },
-        { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal },
+        { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal, bytes: options.fileBytes?.[index] },
       );
       if (held.lines) {
         const records = readWholeDocument(held.lines.map(([text]) => text), sourceName(file));
@@ -144,7 +146,7 @@ function readWholeDocument(lines: string[], source: string): LogRecord[] | null 
 /** Reads everything and returns the traces in start order. */
 export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diagnostics): Promise<Trace[]> {
   const parallel = await parallelLoader(options);
-  const fromWorkers = parallel && (await parallel.load.loadTracesInWorkers(options, parallel.count, io, diagnostics));
+  const fromWorkers = parallel && (await parallel.load.loadTracesInWorkers(parallel.options, parallel.count, io, diagnostics));
   if (fromWorkers) {
     for (const trace of fromWorkers) diagnostics.problems.push(...trace.problems);
     return fromWorkers;
@@ -165,12 +167,12 @@ export async function loadTraces(options: LoadOptions, io: Io, diagnostics: Diag
 export async function parallelLoader(
   options: LoadOptions,
   autoWorkers = false,
-): Promise<{ load: typeof import('../parallel/load-parallel.js'); count: number } | null> {
+): Promise<{ load: typeof import('../parallel/load-parallel.js'); count: number; options: LoadOptions } | null> {
   const threads = options.threads ?? 1;
   if (threads === 1 || (threads === 'auto' && !autoWorkers)) return null;
   const load = await import('../parallel/load-parallel.js');
-  const count = load.workerCount(options);
-  return count > 1 ? { load, count } : null;
+  const plan = load.workerPlan(options);
+  return plan && plan.count > 1 ? { load, count: plan.count, options: { ...options, fileBytes: plan.fileBytes } } : null;
 }
 
 export interface FollowSettings {

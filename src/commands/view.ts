@@ -88,7 +88,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   // Waterfalls in start order of the traces a filter keeps can be drawn by worker threads.
   const parallel = !follow && !options.summary && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start' ? await parallelLoader(load, true) : null;
   try {
-    const rendered = parallel && (await parallel.load.streamTextsInWorkers(load, parallel.count, { kind: 'view', render, select: options.select }, io, diagnostics));
+    const rendered = parallel && (await parallel.load.streamTextsInWorkers(parallel.options, parallel.count, { kind: 'view', render, select: options.select }, io, diagnostics));
     if (rendered) {
       // Every trace's problems are counted, as when one thread reads, even after --limit or a closed reader.
       let stopped = false;

@@ -5,7 +5,7 @@
  * over the byte cap are skipped and reported, never buffered whole.
  */
 import { open } from 'node:fs/promises';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import split2 from 'split2';
@@ -22,6 +22,8 @@ export interface ReadOptions {
   maxLineBytes: number;
   stdin: Readable;
   signal?: AbortSignal;
+  /** Read a file only up to this many bytes (what it held when a run began, so worker threads see the same lines). */
+  bytes?: number;
 }
 
 /**
@@ -217,7 +219,9 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
         await close();
         throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       }
-      input = handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024 });
+      const bytes = options.bytes;
+      input =
+        bytes === 0 ? Readable.from([]) : handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024, ...(bytes === undefined ? {} : { end: bytes - 1 }) });
     } catch (err) {
       throw new TracelogError('tracelog.unreadableFile', readErrorMessage(path, err));
     }

@@ -21,24 +21,29 @@ import type { TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOu
 export const AUTO_MIN_BYTES = 16 * 2 ** 20;
 const MAX_AUTO_THREADS = 8;
 
-/** How many workers to read with: 0 for one thread. Only whole regular files can be read by several readers. */
-export function workerCount(options: LoadOptions): number {
+/**
+ * How many workers to read with (0 for one thread), and the size of each file now: every
+ * worker reads that much, so a log still being written gives them all the same lines. Only
+ * regular files can be read by several readers.
+ */
+export function workerPlan(options: LoadOptions): { count: number; fileBytes: number[] } | null {
   const threads = options.threads ?? 1;
-  if (threads === 1 || options.strict || options.files.length === 0 || options.lineOptions.overrides?.trace) return 0;
-  let bytes = 0;
+  if (threads === 1 || options.strict || options.files.length === 0 || options.lineOptions.overrides?.trace) return null;
+  const fileBytes: number[] = [];
   for (const file of options.files) {
     try {
       const stat = statSync(file);
-      if (!stat.isFile()) return 0;
-      bytes += stat.size;
+      if (!stat.isFile()) return null;
+      fileBytes.push(stat.size);
     } catch {
-      return 0;
+      return null;
     }
   }
-  if (threads !== 'auto') return threads;
+  if (threads !== 'auto') return { count: threads, fileBytes };
   const cores = availableParallelism();
-  if (cores < 2 || bytes < AUTO_MIN_BYTES || !manyLines(options.files[0]!)) return 0;
-  return Math.min(cores, MAX_AUTO_THREADS);
+  const total = fileBytes.reduce((a, b) => a + b, 0);
+  if (cores < 2 || total < AUTO_MIN_BYTES || !manyLines(options.files[0]!)) return null;
+  return { count: Math.min(cores, MAX_AUTO_THREADS), fileBytes };
 }
 
 /** Bytes read from the head of a file to see whether its lines are short enough for workers. */

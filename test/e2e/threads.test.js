@@ -117,6 +117,15 @@ test('the worker loader reads in workers, and falls back only when it must', asy
   assert.ok(Object.hasOwn(root.tags, '__proto__.polluted') || Object.hasOwn(root.tags, '__proto__'));
   assert.equal({}.polluted, undefined);
 
+  // A file still being written: every worker reads the size it had when the run began.
+  const { readFileSync } = await import('node:fs');
+  const whole = readFileSync(generated);
+  const cut = whole.indexOf(10, Math.floor(whole.length / 2)) + 1;
+  const prefix = join(dir, 'prefix.jsonl');
+  writeFileSync(prefix, whole.subarray(0, cut));
+  const snapshot = await loadTracesInWorkers({ ...options([generated]), fileBytes: [cut] }, 2, io, new Diagnostics());
+  assert.deepEqual(snapshot, await loadTraces(options([prefix]), io, new Diagnostics()));
+
   // A line whose raw text names one trace but whose fields say another (owned by
   // different workers of two): one thread reads it.
   const { ownerOf } = await import(join(ROOT, 'dist/parallel/route.js'));

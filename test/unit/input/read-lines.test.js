@@ -127,3 +127,25 @@ test('a missing file is a read error naming the file', async () => {
   const done = readSource('/nonexistent/tracelog/x.log', { line: () => undefined, tooLong: () => undefined }, { maxLineBytes: 10, stdin: new PassThrough() });
   await assert.rejects(done, (err) => err.code === 'tracelog.unreadableFile' && err.message === "cannot read '/nonexistent/tracelog/x.log': no such file");
 });
+
+test('bytes: a file is read only up to the size given (what it held when the run began)', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'tracelog-bytes-'));
+  try {
+    const path = join(dir, 'growing.log');
+    writeFileSync(path, 'one\ntwo\nthree\n');
+    const read = async (bytes) => {
+      const lines = [];
+      await readSource(path, { line: (text) => lines.push(text), tooLong() {} }, { maxLineBytes: 1000, stdin: new PassThrough(), bytes });
+      return lines;
+    };
+    assert.deepEqual(await read(undefined), ['one', 'two', 'three']);
+    assert.deepEqual(await read(8), ['one', 'two']);
+    assert.deepEqual(await read(10), ['one', 'two', 'th']);
+    assert.deepEqual(await read(0), []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
