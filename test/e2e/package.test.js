@@ -1,5 +1,6 @@
 // `npm pack` gives a package that installs and runs: the tarball is installed into an
-// empty project and its `tracelog` binary answers --help and converts a log.
+// empty project and its `tracelog` binary answers --help and converts a log, in one
+// thread and with worker threads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -24,6 +25,10 @@ test('npm pack produces a package whose tracelog binary runs', { timeout: 240_00
     const lines = spans.trim().split('\n').map((l) => JSON.parse(l));
     assert.equal(lines.length, 3);
     assert.equal(lines[0].name, '/home');
+    // Worker threads load their module from the installed package too.
+    writeFileSync(join(dir, 'app.log'), log);
+    const threaded = execFileSync('npx', ['--no-install', 'tracelog', 'convert', '--threads', '2', 'app.log'], { cwd: dir, encoding: 'utf8' });
+    assert.equal(threaded, spans);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
