@@ -7,23 +7,24 @@
  */
 import { LosslessNumber, type JsonObject, type JsonValue } from '../types.js';
 
-/** A bare number token with 16 or more characters: the only kind JSON.parse may round. */
-const LONG_NUMBER = /(?:^|[:,[])\s*(-?\d[\d.eE+-]{15,})/g;
-/** A number with an exponent of three or more digits: a short token like 1e400 can overflow to Infinity. */
-const BIG_EXPONENT = /(?:^|[:,[])\s*-?\d+(?:\.\d+)?[eE][+-]?\d{3}/;
+/**
+ * A number token JSON.parse may change: 16 or more characters (an id above 2^53, a
+ * long fraction), or an exponent of three or more digits (1e400 overflows to Infinity).
+ */
+const RISKY_NUMBER = /[:,[]\s*(-?\d[\d.eE+-]{15,}|-?\d[\d.]*[eE][+-]?\d{3,})/g;
 const INTEGER = /^-?\d+$/;
 
 /**
  * True when some number in the text would not survive JSON.parse: its shortest
  * round-trip text differs from what was written (an id above 2^53, 20 digits of
- * fraction), it is an integer beyond 2^53 (46006139453408650 reads back with the
- * same text but is the double 46006139453408648), or it may overflow (1e400).
- * Floats that JavaScript itself wrote pass, so most lines stay fast.
+ * fraction, 1e400), or it is an integer beyond 2^53 (46006139453408650 reads back with
+ * the same text but is the double 46006139453408648). Floats that JavaScript itself
+ * wrote pass, so most lines stay fast.
  */
 function needsLossless(text: string): boolean {
-  LONG_NUMBER.lastIndex = 0;
+  RISKY_NUMBER.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = LONG_NUMBER.exec(text)) !== null) {
+  while ((m = RISKY_NUMBER.exec(text)) !== null) {
     const token = m[1]!;
     const value = Number(token);
     if (String(value) !== token) return true;
@@ -34,7 +35,8 @@ function needsLossless(text: string): boolean {
 
 /** Parses one JSON text; throws SyntaxError when it is not JSON. */
 export function parseJson(text: string): JsonValue {
-  if (BIG_EXPONENT.test(text)) return parseLossless(text);
+  // A number alone (not after : , or [) is read by the slow parser, which keeps its digits.
+  if (/^\s*[-\d]/.test(text)) return parseLossless(text);
   if (!needsLossless(text)) return JSON.parse(text) as JsonValue;
   return parseMarked(text) ?? parseLossless(text);
 }
@@ -56,9 +58,9 @@ function parseMarked(text: string): JsonValue | undefined {
   // Quote positions tell which tokens lie inside strings: `inString` is true after an opening quote.
   let quoteScan = 0;
   let inString = false;
-  LONG_NUMBER.lastIndex = 0;
+  RISKY_NUMBER.lastIndex = 0;
   let m: RegExpExecArray | null;
-  while ((m = LONG_NUMBER.exec(text)) !== null) {
+  while ((m = RISKY_NUMBER.exec(text)) !== null) {
     const token = m[1]!;
     const end = m.index + m[0].length;
     const start = end - token.length;
