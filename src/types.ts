@@ -50,6 +50,8 @@ export interface LogRecord {
   /** The log message of an event line (msg, message, …). */
   message: string | null;
   tags: Fields;
+  /** The tags as JSON text, when they were read as text (`fields: 'text'`); `tags` is then empty. */
+  tagsText?: string;
   /** Ids were decimal numbers by convention (Datadog `dd.*`) or written as JSON numbers (FORMATS.md C.2 rule 5). */
   decimalIds?: boolean;
   /** Where the line came from, for diagnostics. */
@@ -62,6 +64,8 @@ export interface SpanEvent {
   timeDigits: number;
   name: string;
   fields: Fields;
+  /** The fields as JSON text, when they were read as text; `fields` is then empty. */
+  fieldsText?: string;
 }
 
 export interface Span {
@@ -76,6 +80,8 @@ export interface Span {
   durationNs: bigint;
   startDigits: number;
   tags: Fields;
+  /** The tags as JSON text, when they were read as text; `tags` is then empty. */
+  tagsText?: string;
   events: SpanEvent[];
   error: boolean;
   statusMessage: string | null;

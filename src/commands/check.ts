@@ -79,14 +79,14 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
   if (options.baseline.length > 0) {
     const baselineDiagnostics = new Diagnostics();
     const summary = createBaselineAccumulator();
-    for (const trace of await loadTraces({ ...toLoadOptions(options, options.baseline), fieldsUnused: true }, io, baselineDiagnostics)) summary.add(trace);
+    for (const trace of await loadTraces({ ...toLoadOptions(options, options.baseline), fields: 'none' }, io, baselineDiagnostics)) summary.add(trace);
     diagnostics.failures.push(...baselineDiagnostics.failures);
     checkOptions.baseline = summary.finish();
   }
 
   const accumulator = createCheckAccumulator(checkOptions);
   // A check reads durations and structure, never tags or events.
-  await streamTraces({ ...toLoadOptions(options), fieldsUnused: true }, options.follow, io, diagnostics, (trace) => accumulator.add(trace));
+  await streamTraces({ ...toLoadOptions(options), fields: 'none' }, options.follow, io, diagnostics, (trace) => accumulator.add(trace));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   if (diagnostics.failures.length > 0) {

@@ -13,7 +13,7 @@ import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
-import { parallelLoader, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { parallelLoader, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
@@ -147,7 +147,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
         diagnostics.problems.push(...problems);
         if (text !== null && !out.writer.closed && !io.signal?.aborted) await out.writer.write(text);
       }
-    } else await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
+    } else await streamTraces(convertLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
       // A reader that went away (`| head`) has seen enough: stop reading too.
       if (out.writer.closed) return STOP;
       const text = writer.trace(trace);
@@ -166,10 +166,16 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   return reportDiagnostics(diagnostics, io, options.quiet);
 }
 
+/** Span JSON needs the tags only as JSON text: they are read that way, without building objects. */
+function convertLoadOptions(options: ConvertOptions): LoadOptions {
+  const load = toLoadOptions(options);
+  return options.format === 'spans' || options.format === 'traces' ? { ...load, fields: 'text' } : load;
+}
+
 /** Span JSON written by worker threads, for a large input read whole; null when one thread reads it. */
 async function convertInWorkers(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<AsyncGenerator<[string | null, string[]]> | null> {
   if (options.follow || (options.format !== 'spans' && options.format !== 'traces')) return null;
-  const load = toLoadOptions(options);
+  const load = convertLoadOptions(options);
   const parallel = await parallelLoader(load, true);
   if (!parallel) return null;
   return parallel.load.streamTextsInWorkers(parallel.options, parallel.count, { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);

@@ -47,8 +47,12 @@ export interface LoadOptions {
   onDocument?: () => void;
   /** Per file, read only this many bytes: the size it had when the run began (worker threads must all see the same lines). */
   fileBytes?: number[];
-  /** The caller never reads tags or event fields (check, stats, a plain view): spans may come without them. */
-  fieldsUnused?: boolean;
+  /**
+   * How tags and event fields are kept: as objects (default); as JSON text, for a caller
+   * that only writes span JSON (convert); or not at all, for one that never reads them
+   * (check, stats, a plain view).
+   */
+  fields?: 'text' | 'none';
 }
 
 /** Reads every source, calling `onRecord` for each record in input order. */
@@ -57,7 +61,8 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
     throw new TracelogError('tracelog.usage', 'no input: name log files, or pipe logs in (e.g. kubectl logs deploy/api | tracelog view)');
   }
   const files = options.files.length > 0 ? options.files : ['-'];
-  const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions, ...(options.fieldsUnused ? { fields: false } : {}) };
+  const fields = options.fields === 'none' ? false : (options.fields ?? true);
+  const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions, fields };
   const fail = (reason: Parameters<Diagnostics['skip']>[0], source: string, line: number): void => {
     if (options.strict) throw new TracelogError('tracelog.strict', `${source}:${line}: ${describeSkip(reason)}`);
     diagnostics.skip(reason, source, line);

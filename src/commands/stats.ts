@@ -24,7 +24,7 @@ export async function runStats(options: StatsCommandOptions, io: Io): Promise<nu
   const diagnostics = new Diagnostics();
   const accumulator = createStatsAccumulator({ by: options.by });
   // Statistics read durations and structure, never tags or events.
-  await streamTraces({ ...toLoadOptions(options), fieldsUnused: true }, null, io, diagnostics, (trace) => accumulator.add(trace));
+  await streamTraces({ ...toLoadOptions(options), fields: 'none' }, null, io, diagnostics, (trace) => accumulator.add(trace));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   const out = openOutput(options.output, io);

@@ -66,7 +66,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     depth: options.depth,
   };
   // Tags and event fields are only shown with --tags, --all-tags and --events.
-  const load = { ...toLoadOptions(options), fieldsUnused: options.tags.length === 0 && !options.allTags && !options.events };
+  const load = { ...toLoadOptions(options), ...(options.tags.length === 0 && !options.allTags && !options.events ? { fields: 'none' as const } : {}) };
   const limit = options.select.limit ?? Infinity;
   const shown: Trace[] = [];
   let count = 0;

@@ -19,7 +19,7 @@ export function durationMsText(ns: bigint): string {
 
 function eventJson(event: SpanEvent, span: Span): string {
   const time = formatRfc3339(event.timeNs ?? span.startNs, event.timeNs === null ? span.startDigits : event.timeDigits);
-  return `{"time":${str(time)},"name":${str(event.name)},"fields":${stringifyJson(event.fields)}}`;
+  return `{"time":${str(time)},"name":${str(event.name)},"fields":${event.fieldsText ?? stringifyJson(event.fields)}}`;
 }
 
 /** The span's own keys, without the closing brace (so `traces` can add children). */
@@ -28,7 +28,7 @@ function spanBody(span: Span): string {
     `{"traceId":${str(span.traceId)},"spanId":${str(span.spanId)},"parentId":${str(span.parentId)}` +
     `,"name":${str(span.name)},"service":${str(span.service)}` +
     `,"startTime":${str(formatRfc3339(span.startNs, span.startDigits))},"durationMs":${durationMsText(span.durationNs)}` +
-    `,"tags":${stringifyJson(span.tags)},"events":[${span.events.map((e) => eventJson(e, span)).join(',')}]`;
+    `,"tags":${span.tagsText ?? stringifyJson(span.tags)},"events":[${span.events.map((e) => eventJson(e, span)).join(',')}]`;
   if (span.error) out += ',"error":true';
   if (span.statusMessage !== null) out += `,"statusMessage":${str(span.statusMessage)}`;
   if (span.kind !== null) out += `,"kind":${str(span.kind)}`;

@@ -9,6 +9,7 @@ import { NS_PER, parseGoDuration } from './duration.js';
 import { scaleDecimal, scaleNumber } from './decimal.js';
 import { parseTimestamp, type Instant, type TimeUnit } from './time.js';
 import { findPropagation } from './propagation.js';
+import { stringifyJson } from './json.js';
 import type { FieldOverrides, Role } from './roles.js';
 
 export { ROLES, type FieldOverride, type FieldOverrides, type Role } from './roles.js';
@@ -270,8 +271,12 @@ function findError(flat: Fields, found: Found, errorKey: boolean, statusKey: str
 
 export interface ExtractOptions {
   overrides?: FieldOverrides;
-  /** False when the caller never reads tags or event fields (check, stats, a plain view): they are left empty. */
-  fields?: boolean;
+  /**
+   * False when the caller never reads tags or event fields (check, stats, a plain view):
+   * they are left empty. 'text': they are written as JSON text (`tagsText`) where that is
+   * the same as writing the object, for a caller that only writes span JSON.
+   */
+  fields?: boolean | 'text';
 }
 
 /**
@@ -413,7 +418,8 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   }
 
   const tags: Fields = {};
-  if (options.fields !== false) {
+  const tagsText = options.fields === 'text' ? fieldsText(flat, used, obj) : undefined;
+  if (options.fields !== false && tagsText === undefined) {
     let containerTags: Array<[string, JsonValue]> | null = null;
     for (const key of Object.keys(flat)) {
       if (used.has(key)) continue;
@@ -441,10 +447,32 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
     spanKind,
     message,
     tags,
+    ...(tagsText === undefined ? {} : { tagsText }),
     ...(decimalIds ? { decimalIds } : {}),
     source,
     line,
   };
+}
+
+/**
+ * The JSON text of the tags the object path would build, written straight from the
+ * line's fields; undefined when that path would do more than copy them (tag containers,
+ * Go exporter attributes).
+ */
+function fieldsText(flat: Fields, used: Set<string>, obj: JsonObject): string | undefined {
+  if (Array.isArray(obj.Attributes)) return undefined;
+  const members: string[] = [];
+  for (const key of Object.keys(flat)) {
+    if (used.has(key)) continue;
+    const c = key.charCodeAt(0);
+    if ((c === 0x74 /* t */ || c === 0x61) /* a */ && TAG_CONTAINERS.some((p) => key.startsWith(p))) return undefined;
+    members.push(`${JSON.stringify(key)}:${stringifyJson(flat[key]!)}`);
+  }
+  if (members.length === 0) return '{}';
+  // join makes one flat string (text built with + would be a rope, several times larger).
+  members[0] = `{${members[0]}`;
+  members[members.length - 1] += '}';
+  return members.join(',');
 }
 
 /** Go stdouttrace writes `Resource` and `Attributes` as [{Key, Value:{Type, Value}}]. */

@@ -6,6 +6,7 @@
  */
 import type { Fields, LogRecord, Span, SpanEvent, SpanKind, Trace } from '../types.js';
 import { setOwn } from '../extract/fields.js';
+import { parseJson } from '../extract/json.js';
 
 /** A span while its lines are still arriving. */
 interface Draft {
@@ -18,6 +19,8 @@ interface Draft {
   durationNs: bigint | null;
   endNs: bigint | null;
   tags: Fields;
+  /** The tags as JSON text while no other line's tags had to be merged in. */
+  tagsText: string | undefined;
   error: boolean;
   statusMessage: string | null;
   kind: SpanKind | null;
@@ -76,7 +79,13 @@ export class Assembler {
       trace.events.push({
         spanId: record.spanId,
         order,
-        event: { timeNs: record.timeNs, timeDigits: record.timeDigits, name: record.message ?? '', fields: record.tags },
+        event: {
+          timeNs: record.timeNs,
+          timeDigits: record.timeDigits,
+          name: record.message ?? '',
+          fields: record.tags,
+          ...(record.tagsText === undefined ? {} : { fieldsText: record.tagsText }),
+        },
       });
       return;
     }
@@ -160,6 +169,7 @@ function newDraft(record: LogRecord, order: number): Draft {
     endNs: null,
     // The first record's tags become the span's (records are not reused).
     tags: record.tags,
+    tagsText: record.tagsText,
     error: false,
     statusMessage: null,
     kind: null,
@@ -193,7 +203,20 @@ function mergeInto(draft: Draft, record: LogRecord): void {
     draft.durationNs = draft.endNs - draft.startNs;
   }
   draft.complete = draft.durationNs !== null;
-  if (draft.tags !== record.tags) for (const key of Object.keys(record.tags)) if (!Object.hasOwn(draft.tags, key)) setOwn(draft.tags, key, record.tags[key]!);
+  if (draft.tags !== record.tags) {
+    // Tags read as text are merged as objects.
+    if (draft.tagsText !== undefined) {
+      draft.tags = fieldsFromText(draft.tagsText);
+      draft.tagsText = undefined;
+    }
+    const tags = record.tagsText === undefined ? record.tags : fieldsFromText(record.tagsText);
+    for (const key of Object.keys(tags)) if (!Object.hasOwn(draft.tags, key)) setOwn(draft.tags, key, tags[key]!);
+  }
+}
+
+/** Tags written as JSON text, as an object again (the text came from an object: it parses). */
+function fieldsFromText(text: string): Fields {
+  return parseJson(text) as Fields;
 }
 
 function compareBig(a: bigint, b: bigint): number {
@@ -216,6 +239,7 @@ function spanFromDraft(traceId: string, d: Draft): Span {
     durationNs,
     startDigits: d.startDigits,
     tags: d.tags,
+    ...(d.tagsText === undefined ? {} : { tagsText: d.tagsText }),
     events: [],
     error: d.error,
     statusMessage: d.statusMessage,

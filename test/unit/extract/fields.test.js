@@ -441,3 +441,32 @@ test('fields: false leaves tags empty and changes nothing else (every fixture li
   }
   assert.ok(emptied > 30, `${emptied} records lost their tags`);
 });
+
+test("fields: 'text' writes the tags as the JSON text of the object the default builds (every fixture line)", async () => {
+  const { readdirSync, readFileSync } = await import('node:fs');
+  const { readLine } = await import('../../../dist/extract/line.js');
+  const { stringifyJson } = await import('../../../dist/extract/json.js');
+  const dir = new URL('../../../fixtures/', import.meta.url);
+  let asText = 0;
+  const extra = [
+    '{"trace_id":"t","span_id":"s","duration_ms":1,"2":"two","1":"one","__proto__":{"x":12345678901234567890},"a\\"b":[1,{"c":null}],"n":-0,"e":1e400}',
+    '{"trace_id":"t","span_id":"s","duration_ms":1,"tags.k":"from container","k2":"v"}',
+  ];
+  for (const name of readdirSync(dir).filter((f) => /\.(jsonl|log)$/.test(f))) {
+    const lines = [...readFileSync(new URL(name, dir), 'utf8').split('\n'), ...extra];
+    lines.forEach((text, i) => {
+      const objects = readLine(text, name, i + 1);
+      const texts = readLine(text, name, i + 1, { fields: 'text' });
+      if (objects === null || !('records' in objects)) return assert.deepEqual(texts, objects);
+      texts.records.forEach((r, k) => {
+        const o = objects.records[k];
+        if (r.tagsText === undefined) return assert.deepEqual(r, o, `${name}:${i + 1}`);
+        asText++;
+        assert.equal(r.tagsText, stringifyJson(o.tags), `${name}:${i + 1}`);
+        const { tagsText, ...rest } = r;
+        assert.deepEqual(rest, { ...o, tags: {} }, `${name}:${i + 1}`);
+      });
+    });
+  }
+  assert.ok(asText > 100, `${asText} records read as text`);
+});
