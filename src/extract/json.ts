@@ -13,6 +13,8 @@ import { LosslessNumber, type JsonObject, type JsonValue } from '../types.js';
  */
 const RISKY_NUMBER = /[:,[]\s*(-?\d[\d.eE+-]{15,}|-?\d[\d.]*[eE][+-]?\d{3,})/g;
 const INTEGER = /^-?\d+$/;
+/** A text that is a number alone, not inside an object or array. */
+const BARE_NUMBER = /^\s*[-\d]/;
 
 /**
  * True when some number in the text would not survive JSON.parse: its shortest
@@ -36,7 +38,7 @@ function needsLossless(text: string): boolean {
 /** Parses one JSON text; throws SyntaxError when it is not JSON. */
 export function parseJson(text: string): JsonValue {
   // A number alone (not after : , or [) is read by the slow parser, which keeps its digits.
-  if (/^\s*[-\d]/.test(text)) return parseLossless(text);
+  if (BARE_NUMBER.test(text)) return parseLossless(text);
   if (!needsLossless(text)) return JSON.parse(text) as JsonValue;
   return parseMarked(text) ?? parseLossless(text);
 }
