@@ -253,8 +253,11 @@ describe('tracelog check', { concurrency: 4 }, () => {
 
   const ten = (from) => Array.from({ length: 10 }, (_, i) => from + i);
   const ops = (list) => list.flatMap(([service, name, durations]) => durations.map((d) => [service, name, d]));
+  // Each call writes a file of its own: tests run concurrently, and rewriting one file
+  // under a test that is reading it would hand that test a half-written log.
+  let logNo = 0;
   const BASELINE = () =>
-    writeLog('baseline.jsonl', spans(ops([
+    writeLog(`baseline-${++logNo}.jsonl`, spans(ops([
       ['api', 'GET /slower', ten(100)], // p50 104, p95 109
       ['api', 'GET /faster', ten(200)],
       ['api', 'GET /same', ten(50)],
@@ -262,7 +265,7 @@ describe('tracelog check', { concurrency: 4 }, () => {
       ['db', 'query', [5, 6, 7]],
     ])));
   const CURRENT = () =>
-    writeLog('current.jsonl', spans(ops([
+    writeLog(`current-${++logNo}.jsonl`, spans(ops([
       ['api', 'GET /slower', ten(150)], // p50 154 (+48.1%), p95 159 (+45.9%)
       ['api', 'GET /faster', ten(100)], // −49.0%, −47.8%
       ['api', 'GET /same', ten(52)], // +3.7%, +3.4%
