@@ -101,6 +101,9 @@ async function run(input: WorkerInput, post: (message: WorkerMessage) => void): 
 
   // Texts go out in chunks, each trace dropped once written, so neither thread holds all the output.
   post({ kind: 'read', diag });
+  // The first --limit traces of the merged order are among each worker's first --limit.
+  const limit = output.kind === 'view' ? (output.select.limit ?? Infinity) : Infinity;
+  let shown = 0;
   const text = (trace: Trace): string | null => {
     switch (output.kind) {
       case 'spans':
@@ -108,7 +111,9 @@ async function run(input: WorkerInput, post: (message: WorkerMessage) => void): 
       case 'trace-json':
         return `${traceToJson(trace)}\n`;
       case 'view':
-        return matchesTrace(trace, output.select) ? renderWaterfall(trace, output.render).map((l) => `${l}\n`).join('') : null;
+        if (shown >= limit || !matchesTrace(trace, output.select)) return null;
+        shown++;
+        return renderWaterfall(trace, output.render).map((l) => `${l}\n`).join('');
     }
   };
   let chunk: TextChunk = { kind: 'texts', starts: [], orders: [], texts: [], problems: [] };

@@ -51,6 +51,7 @@ const COMMANDS = [
   ['convert', '--format', 'otlp'],
   ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
   ['view', '--no-follow', '--errors', '--service', 'payments', '--limit', '7', '--width', '60'],
+  ['view', '--no-follow', '--limit', '3'],
   ['view', '--no-follow', '--summary', '--slowest', '5'],
   ['view', '--no-follow', '--sort', 'duration', '--color', '--all-tags'],
   ['check', '--max', '1ms', '--reporter', 'json'],
