@@ -15,7 +15,7 @@ import type { Io } from '../commands/io.js';
 import type { LoadOptions } from '../commands/load.js';
 import type { Trace } from '../types.js';
 import { decodeLossless } from './lossless.js';
-import type { TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
+import type { Ordered, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
 /** With `--threads auto`, inputs smaller than this are read in one thread (workers take ~50 ms to start). */
 export const AUTO_MIN_BYTES = 16 * 2 ** 20;
@@ -188,7 +188,6 @@ function before(a: Ordered, i: number, b: Ordered, j: number): boolean {
   const sb = b.starts[j]!;
   return sa < sb || (sa === sb && a.orders[i]! < b.orders[j]!);
 }
-type Ordered = { starts: bigint[]; orders: number[] };
 
 /** Every trace in start order, read by `count` workers; null to read in one thread instead. */
 export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics): Promise<Trace[] | null> {

@@ -36,7 +36,7 @@ export interface WorkerDiagnostics {
 }
 
 /** Traces in the worker's order: start time and first appearance in the input of each. */
-interface Ordered {
+export interface Ordered {
   starts: bigint[];
   orders: number[];
 }

@@ -5,19 +5,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { parseJson, parseLossless } from '../../dist/extract/json.js';
-import { LosslessNumber } from '../../dist/types.js';
+import { canon as plain } from '../helpers/export-traces.js';
 import { checkProperty } from './arbitraries.js';
-
-function plain(value) {
-  if (value instanceof LosslessNumber) return { lossless: value.text };
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') {
-    const out = {};
-    for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true });
-    return out;
-  }
-  return value;
-}
 
 const digits = (min, max) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
 // Number tokens as written: short, long, with fractions and exponents (some invalid on purpose).

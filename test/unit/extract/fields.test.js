@@ -5,7 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { extractRecord, flattenFields, parseDurationValue } from '../../../dist/extract/fields.js';
-import { parseJson } from '../../../dist/extract/json.js';
+import { parseJson, stringifyJson } from '../../../dist/extract/json.js';
+import { readLine } from '../../../dist/extract/line.js';
+import { readdirSync, readFileSync } from 'node:fs';
 
 const EPOCH_NS = 1_714_557_600_000_000_000n; // 2024-05-01T10:00:00Z
 
@@ -421,52 +423,48 @@ test('an end time and a duration without a start: the start is the end minus the
   assert.equal(record.timeNs, EPOCH_NS + 500_000_000n);
 });
 
-test('fields: false leaves tags empty and changes nothing else (every fixture line)', async () => {
-  const { readdirSync, readFileSync } = await import('node:fs');
-  const { readLine } = await import('../../../dist/extract/line.js');
+/** Calls `visit(text, source, lineNo)` for every line of every fixture, then for `extra` lines. */
+function eachFixtureLine(visit, extra = []) {
   const dir = new URL('../../../fixtures/', import.meta.url);
-  let emptied = 0;
   for (const name of readdirSync(dir).filter((f) => /\.(jsonl|log)$/.test(f))) {
-    const lines = readFileSync(new URL(name, dir), 'utf8').split('\n');
-    lines.forEach((text, i) => {
-      const full = readLine(text, name, i + 1);
-      const lean = readLine(text, name, i + 1, { fields: false });
-      if (full === null || !('records' in full)) return assert.deepEqual(lean, full);
-      const withoutTags = full.records.map((r) => ({ ...r, tags: {} }));
-      // Span JSON and document imports keep their own fields; log lines lose theirs.
-      const expected = lean.records.map((r, k) => (Object.keys(r.tags).length === 0 ? withoutTags[k] : full.records[k]));
-      assert.deepEqual(lean.records, expected, `${name}:${i + 1}`);
-      emptied += lean.records.filter((r, k) => Object.keys(r.tags).length === 0 && Object.keys(full.records[k].tags).length > 0).length;
-    });
+    readFileSync(new URL(name, dir), 'utf8').split('\n').forEach((text, i) => visit(text, name, i + 1));
   }
+  extra.forEach((text, i) => visit(text, 'extra', i + 1));
+}
+
+test('fields: false leaves tags empty and changes nothing else (every fixture line)', () => {
+  let emptied = 0;
+  eachFixtureLine((text, name, line) => {
+    const full = readLine(text, name, line);
+    const lean = readLine(text, name, line, { fields: false });
+    if (full === null || !('records' in full)) return assert.deepEqual(lean, full);
+    const withoutTags = full.records.map((r) => ({ ...r, tags: {} }));
+    // Span JSON and document imports keep their own fields; log lines lose theirs.
+    const expected = lean.records.map((r, k) => (Object.keys(r.tags).length === 0 ? withoutTags[k] : full.records[k]));
+    assert.deepEqual(lean.records, expected, `${name}:${line}`);
+    emptied += lean.records.filter((r, k) => Object.keys(r.tags).length === 0 && Object.keys(full.records[k].tags).length > 0).length;
+  });
   assert.ok(emptied > 30, `${emptied} records lost their tags`);
 });
 
-test("fields: 'text' writes the tags as the JSON text of the object the default builds (every fixture line)", async () => {
-  const { readdirSync, readFileSync } = await import('node:fs');
-  const { readLine } = await import('../../../dist/extract/line.js');
-  const { stringifyJson } = await import('../../../dist/extract/json.js');
-  const dir = new URL('../../../fixtures/', import.meta.url);
+test("fields: 'text' writes the tags as the JSON text of the object the default builds (every fixture line)", () => {
   let asText = 0;
   const extra = [
     '{"trace_id":"t","span_id":"s","duration_ms":1,"2":"two","1":"one","__proto__":{"x":12345678901234567890},"a\\"b":[1,{"c":null}],"n":-0,"e":1e400}',
     '{"trace_id":"t","span_id":"s","duration_ms":1,"tags.k":"from container","k2":"v"}',
   ];
-  for (const name of readdirSync(dir).filter((f) => /\.(jsonl|log)$/.test(f))) {
-    const lines = [...readFileSync(new URL(name, dir), 'utf8').split('\n'), ...extra];
-    lines.forEach((text, i) => {
-      const objects = readLine(text, name, i + 1);
-      const texts = readLine(text, name, i + 1, { fields: 'text' });
-      if (objects === null || !('records' in objects)) return assert.deepEqual(texts, objects);
-      texts.records.forEach((r, k) => {
-        const o = objects.records[k];
-        if (r.tagsText === undefined) return assert.deepEqual(r, o, `${name}:${i + 1}`);
-        asText++;
-        assert.equal(r.tagsText, stringifyJson(o.tags), `${name}:${i + 1}`);
-        const { tagsText, ...rest } = r;
-        assert.deepEqual(rest, { ...o, tags: {} }, `${name}:${i + 1}`);
-      });
+  eachFixtureLine((text, name, line) => {
+    const objects = readLine(text, name, line);
+    const texts = readLine(text, name, line, { fields: 'text' });
+    if (objects === null || !('records' in objects)) return assert.deepEqual(texts, objects);
+    texts.records.forEach((r, k) => {
+      const o = objects.records[k];
+      if (r.tagsText === undefined) return assert.deepEqual(r, o, `${name}:${line}`);
+      asText++;
+      assert.equal(r.tagsText, stringifyJson(o.tags), `${name}:${line}`);
+      const { tagsText, ...rest } = r;
+      assert.deepEqual(rest, { ...o, tags: {} }, `${name}:${line}`);
     });
-  }
+  }, extra);
   assert.ok(asText > 100, `${asText} records read as text`);
 });

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseJson, parseLossless, stringifyJson } from '../../../dist/extract/json.js';
 import { LosslessNumber } from '../../../dist/types.js';
+import { canon as plain } from '../../helpers/export-traces.js';
 
 test('small numbers come back as plain numbers', () => {
   assert.deepEqual(parseJson('{"a":1,"b":-2.5,"c":1e3,"d":[0,1.25]}'), { a: 1, b: -2.5, c: 1000, d: [0, 1.25] });
@@ -115,18 +116,6 @@ test('stringifyJson writes LosslessNumber digits as bare numbers', () => {
   const proto = parseLossless('{"__proto__":{"x":12345678901234567890}}');
   assert.equal(stringifyJson(proto), '{"__proto__":{"x":12345678901234567890}}');
 });
-
-/** Values as plain data: LosslessNumber as {lossless: text}, prototypes ignored. */
-function plain(value) {
-  if (value instanceof LosslessNumber) return { lossless: value.text };
-  if (Array.isArray(value)) return value.map(plain);
-  if (value !== null && typeof value === 'object') {
-    const out = {};
-    for (const key of Object.keys(value)) Object.defineProperty(out, key, { value: plain(value[key]), enumerable: true });
-    return out;
-  }
-  return value;
-}
 
 test('marked JSON.parse gives what the slow parser gives: numbers in strings, escapes, nesting, __proto__', () => {
   const lines = [
