@@ -18,7 +18,7 @@ export type ErrorCode =
   | 'tracelog.output'
   | 'tracelog.send'
   | 'tracelog.interrupted'
-  /** Inside a worker thread only: the input needs the one-thread reader (parallel/worker.ts). */
+  /** Inside parallel/ only: the input needs the plain one-thread reader (share.ts, ends.ts). */
   | 'tracelog.oneThread';
 
 export class TracelogError extends Error {

@@ -13,7 +13,7 @@ import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
-import { parallelLoader, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
+import { STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
@@ -140,7 +140,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   let ok = false;
   try {
     await out.writer.write(writer.start());
-    const texts = await convertInWorkers(options, io, diagnostics);
+    const texts = await convertEarly(options, io, diagnostics);
     if (texts) {
       // Every trace's problems are counted, as when one thread reads, even once the reader has gone.
       for await (const [text, problems] of texts) {
@@ -172,13 +172,13 @@ function convertLoadOptions(options: ConvertOptions): LoadOptions {
   return options.format === 'spans' || options.format === 'traces' ? { ...load, fields: 'text' } : load;
 }
 
-/** Span JSON written by worker threads, for a large input read whole; null when one thread reads it. */
-async function convertInWorkers(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<AsyncGenerator<[string | null, string[]]> | null> {
+/**
+ * Span JSON of an input read whole, written as each trace's last line goes by (and by
+ * worker threads for a large input); null when the input is read the plain way.
+ */
+async function convertEarly(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<AsyncGenerator<[Uint8Array | null, string[]]> | null> {
   if (options.follow || (options.format !== 'spans' && options.format !== 'traces')) return null;
-  const load = convertLoadOptions(options);
-  const parallel = await parallelLoader(load, true);
-  if (!parallel) return null;
-  return parallel.load.streamTextsInWorkers(parallel.options, parallel.count, { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);
+  return streamTexts(convertLoadOptions(options), { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);
 }
 
 /**

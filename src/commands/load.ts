@@ -14,6 +14,7 @@ import type { Io } from './io.js';
 import type { FieldOverrides } from '../extract/roles.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { parseJson } from '../extract/json.js';
+import type { TextOutput } from '../parallel/written.js';
 
 /** What every command that reads logs is given (the shared command-line options). */
 export interface InputOptions {
@@ -178,6 +179,26 @@ export async function parallelLoader(
   const load = await import('../parallel/load-parallel.js');
   const plan = load.workerPlan(options);
   return plan && plan.count > 1 ? { load, count: plan.count, options: { ...options, fileBytes: plan.fileBytes } } : null;
+}
+
+/**
+ * Each trace of an input read whole, written as text (span JSON, a waterfall) as soon as
+ * its last line has gone by, in start order, with its problems: by worker threads for a
+ * large input (see parallel/), else in this thread. Null when the input must be read the
+ * plain way (stdin, a whole JSON document, `--field trace=…`, a misleading line).
+ */
+export async function streamTexts(
+  options: LoadOptions,
+  output: TextOutput,
+  io: Io,
+  diagnostics: Diagnostics,
+): Promise<AsyncGenerator<[Uint8Array | null, string[]]> | null> {
+  if (options.files.length === 0 || options.lineOptions.overrides?.trace) return null;
+  const parallel = await parallelLoader(options, true);
+  const texts = parallel && (await parallel.load.streamTextsInWorkers(parallel.options, parallel.count, output, io, diagnostics));
+  if (texts) return texts;
+  const load = parallel?.load ?? (await import('../parallel/load-parallel.js'));
+  return load.streamTextsHere(options, output, io, diagnostics);
 }
 
 export interface FollowSettings {

@@ -11,7 +11,7 @@ import { matchesTrace, selectTraces, type SelectOptions } from '../trace/select.
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { loadTraces, parallelLoader, STOP, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { loadTraces, STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -74,7 +74,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   // Writes one trace's waterfall, rendered here or by a worker thread. Reading stops when the
   // reader goes away (`kubectl logs -f … | tracelog view | head`) or --limit traces are
   // shown: stdin may never end.
-  const writeText = async (text: string, trace?: Trace): Promise<void | typeof STOP> => {
+  const writeText = async (text: string | Uint8Array, trace?: Trace): Promise<void | typeof STOP> => {
     if (out.writer.closed || count >= limit) return STOP;
     if (count > 0) await out.writer.line('');
     count++;
@@ -85,10 +85,11 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   };
   const write = (trace: Trace): Promise<void | typeof STOP> =>
     out.writer.closed || count >= limit ? Promise.resolve(STOP) : writeText(renderWaterfall(trace, render).map((line) => `${line}\n`).join(''), trace);
-  // Waterfalls in start order of the traces a filter keeps can be drawn by worker threads.
-  const parallel = !follow && !options.summary && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start' ? await parallelLoader(load, true) : null;
+  // Waterfalls in start order of the traces a filter keeps can be drawn as each trace's last
+  // line goes by (and by worker threads), so only the traces in flight are held.
+  const drawnEarly = !follow && !options.summary && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start';
   try {
-    const rendered = parallel && (await parallel.load.streamTextsInWorkers(parallel.options, parallel.count, { kind: 'view', render, select: options.select }, io, diagnostics));
+    const rendered = drawnEarly && (await streamTexts(load, { kind: 'view', render, select: options.select }, io, diagnostics));
     if (rendered) {
       // Every trace's problems are counted, as when one thread reads, even after --limit or a closed reader.
       let stopped = false;

@@ -33,9 +33,14 @@ export class OutputWriter {
     });
   }
 
-  /** Queues text; flushes when the queue is large. */
-  async write(text: string): Promise<void> {
+  /** Queues text; flushes when the queue is large. Bytes (UTF-8) go out after what is queued. */
+  async write(text: string | Uint8Array): Promise<void> {
     if (this.closed) return;
+    if (typeof text !== 'string') {
+      await this.flush();
+      if (!this.closed && !this.stream.write(text)) await this.waitDrain();
+      return;
+    }
     this.buffer.push(text);
     this.size += text.length;
     if (this.size >= CHUNK_CHARS) await this.flush();

@@ -15,6 +15,8 @@ import type { Io } from '../commands/io.js';
 import type { LoadOptions } from '../commands/load.js';
 import type { Trace } from '../types.js';
 import { decodeLossless } from './lossless.js';
+import { readShare } from './share.js';
+import { chunkTexts, type TextOutput } from './written.js';
 import type { Ordered, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
 /** With `--threads auto`, inputs smaller than this are read in one thread (workers take ~50 ms to start). */
@@ -29,21 +31,29 @@ const MAX_AUTO_THREADS = 8;
 export function workerPlan(options: LoadOptions): { count: number; fileBytes: number[] } | null {
   const threads = options.threads ?? 1;
   if (threads === 1 || options.strict || options.files.length === 0 || options.lineOptions.overrides?.trace) return null;
-  const fileBytes: number[] = [];
-  for (const file of options.files) {
-    try {
-      const stat = statSync(file);
-      if (!stat.isFile()) return null;
-      fileBytes.push(stat.size);
-    } catch {
-      return null;
-    }
-  }
+  const fileBytes = fileSizes(options.files);
+  if (fileBytes === null) return null;
   if (threads !== 'auto') return { count: threads, fileBytes };
   const cores = availableParallelism();
   const total = fileBytes.reduce((a, b) => a + b, 0);
   if (cores < 2 || total < AUTO_MIN_BYTES || !manyLines(options.files[0]!)) return null;
   return { count: Math.min(cores, MAX_AUTO_THREADS), fileBytes };
+}
+
+/** The size of each file now, when every one is a regular file (which can be read more than once). */
+function fileSizes(files: string[]): number[] | null {
+  const sizes: number[] = [];
+  for (const file of files) {
+    if (file === '-') return null;
+    try {
+      const stat = statSync(file);
+      if (!stat.isFile()) return null;
+      sizes.push(stat.size);
+    } catch {
+      return null;
+    }
+  }
+  return sizes;
 }
 
 /** Bytes read from the head of a file to see whether its lines are short enough for workers. */
@@ -77,8 +87,9 @@ interface WorkerState {
   /** Set by a `traces` message (trace objects) or a `read` message (texts follow). */
   diag: WorkerDiagnostics | null;
   traces: TracesMessage | null;
-  /** Text chunks received and not yet merged; `pos` is the next entry of the first. */
+  /** Text chunks received and not yet merged, with their texts; `pos` is the next entry of the first. */
   chunks: TextChunk[];
+  texts: Array<Array<Uint8Array | null>>;
   pos: number;
   ended: boolean;
 }
@@ -100,8 +111,8 @@ class WorkerPool {
     const { lineFilter: _filter, onDocument: _document, ...load } = options;
     for (let index = 0; index < count; index++) {
       const input: WorkerInput = { index, count, load, output };
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false });
-      const state: WorkerState = { worker, diag: null, traces: null, chunks: [], pos: 0, ended: false };
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: !process.env.TL_DEBUG });
+      const state: WorkerState = { worker, diag: null, traces: null, chunks: [], texts: [], pos: 0, ended: false };
       this.states.push(state);
       worker.on('message', (message: WorkerMessage) => {
         switch (message.kind) {
@@ -115,6 +126,7 @@ class WorkerPool {
             break;
           case 'texts':
             state.chunks.push(message);
+            state.texts.push(chunkTexts(message));
             break;
           case 'end':
             state.ended = true;
@@ -169,17 +181,21 @@ class WorkerPool {
 
   /** Adds the workers' counts to `diagnostics` as if one thread had read everything. */
   mergeDiagnostics(diagnostics: Diagnostics): void {
-    const all = this.states.map((s) => s.diag!);
-    // Every worker reads every line: lines and unreadable files are counted by worker 0.
-    diagnostics.lines += all[0]!.lines;
-    diagnostics.failures.push(...all[0]!.failures);
-    let earliest: WorkerDiagnostics | null = null;
-    for (const diag of all) {
-      for (const reason of Object.keys(diag.skipped) as Array<keyof typeof diag.skipped>) diagnostics.skipped[reason] += diag.skipped[reason];
-      if (diag.firstSkip && (earliest === null || diag.firstSkipSeq < earliest.firstSkipSeq)) earliest = diag;
-    }
-    diagnostics.firstSkip ??= earliest?.firstSkip ?? null;
+    addDiagnostics(diagnostics, this.states.map((s) => s.diag!));
   }
+}
+
+/** Adds the shares' counts to `diagnostics` as if one thread had read everything. */
+function addDiagnostics(diagnostics: Diagnostics, all: WorkerDiagnostics[]): void {
+  // Every share reads every line: lines and unreadable files are counted by the first.
+  diagnostics.lines += all[0]!.lines;
+  diagnostics.failures.push(...all[0]!.failures);
+  let earliest: WorkerDiagnostics | null = null;
+  for (const diag of all) {
+    for (const reason of Object.keys(diag.skipped) as Array<keyof typeof diag.skipped>) diagnostics.skipped[reason] += diag.skipped[reason];
+    if (diag.firstSkip && (earliest === null || diag.firstSkipSeq < earliest.firstSkipSeq)) earliest = diag;
+  }
+  diagnostics.firstSkip ??= earliest?.firstSkip ?? null;
 }
 
 /** The one-thread order of traces from several workers: start time, then first appearance. */
@@ -217,10 +233,10 @@ export async function loadTracesInWorkers(options: LoadOptions, count: number, i
 export async function streamTextsInWorkers(
   options: LoadOptions,
   count: number,
-  output: Exclude<WorkerOutput, { kind: 'traces' }>,
+  output: TextOutput,
   io: Io,
   diagnostics: Diagnostics,
-): Promise<AsyncGenerator<[string | null, string[]]> | null> {
+): Promise<AsyncGenerator<[Uint8Array | null, string[]]> | null> {
   const pool = new WorkerPool(options, count, output, io);
   const { states } = pool;
   try {
@@ -235,7 +251,7 @@ export async function streamTextsInWorkers(
   }
   pool.mergeDiagnostics(diagnostics);
   const hasNext = (s: WorkerState): boolean => s.chunks.length > 0;
-  async function* merged(): AsyncGenerator<[string | null, string[]]> {
+  async function* merged(): AsyncGenerator<[Uint8Array | null, string[]]> {
     try {
       while (true) {
         await pool.until(() => states.every((s) => s.ended || hasNext(s)));
@@ -244,15 +260,44 @@ export async function streamTextsInWorkers(
         if (best === null) return;
         const chunk = best.chunks[0]!;
         const i = best.pos++;
-        if (best.pos === chunk.texts.length) {
+        const text = best.texts[0]![i]!;
+        if (best.pos === chunk.lengths.length) {
           best.chunks.shift();
+          best.texts.shift();
           best.pos = 0;
         }
-        yield [chunk.texts[i]!, chunk.problems[i]!];
+        yield [text, chunk.problems[i]!];
       }
     } finally {
       pool.close();
     }
   }
   return merged();
+}
+
+/**
+ * As `streamTextsInWorkers`, in this thread: each trace is written as soon as its last
+ * line has gone by and held as bytes until all are read. Null when the input needs the
+ * plain reader (stdin, a whole JSON document, a line whose trace the raw text misstates).
+ */
+export async function streamTextsHere(
+  options: LoadOptions,
+  output: TextOutput,
+  io: Io,
+  diagnostics: Diagnostics,
+): Promise<AsyncGenerator<[Uint8Array | null, string[]]> | null> {
+  const { lineFilter: _filter, onDocument: _document, ...rest } = options;
+  const fileBytes = fileSizes(rest.files);
+  if (rest.files.length === 0 || fileBytes === null) return null;
+  const share = await readShare({ index: 0, count: 1, load: { ...rest, fileBytes }, output }, io);
+  if (share.kind === 'fallback') return null;
+  addDiagnostics(diagnostics, [share.diag]);
+  const written = share.written!;
+  async function* texts(): AsyncGenerator<[Uint8Array | null, string[]]> {
+    for (const chunk of written.drain()) {
+      const texts = chunkTexts(chunk);
+      for (let i = 0; i < texts.length; i++) yield [texts[i]!, chunk.problems[i]!];
+    }
+  }
+  return texts();
 }

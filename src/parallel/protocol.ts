@@ -41,10 +41,14 @@ export interface Ordered {
   orders: number[];
 }
 
-/** Traces written as text, a chunk at a time; `texts[i]` is null for a trace the view does not show. */
+/**
+ * Traces written as text, a chunk at a time: their UTF-8 bytes one after another in
+ * `data` (transferred, not copied), `lengths[i]` bytes each, −1 for a trace the view does not show.
+ */
 export interface TextChunk extends Ordered {
   kind: 'texts';
-  texts: Array<string | null>;
+  data: Uint8Array;
+  lengths: number[];
   problems: string[][];
 }
 

@@ -19,6 +19,15 @@ export function sniffTraceId(text: string): string | null {
   return m[1] ?? m[2] ?? null;
 }
 
+/** Every trace id a line names by a common convention's key (none when it names none this way). */
+export function traceIdsIn(text: string): string[] {
+  TRACE_KEY.lastIndex = 0;
+  const ids: string[] = [];
+  let m: RegExpExecArray | null;
+  while ((m = TRACE_KEY.exec(text)) !== null) ids.push(m[1] ?? m[2]!);
+  return ids;
+}
+
 /** The worker (0 … count−1) that owns a trace id: FNV-1a over its characters. */
 export function ownerOf(traceId: string, count: number): number {
   let h = 0x811c9dc5;

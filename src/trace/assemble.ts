@@ -103,13 +103,18 @@ export class Assembler {
 
   /** Removes and returns one trace, built. */
   take(traceId: string): Trace | undefined {
+    return this.takeOrdered(traceId)?.[0];
+  }
+
+  /** As `take`, with the trace's first appearance (see `finishOrdered`). */
+  takeOrdered(traceId: string): [Trace, number] | undefined {
     const draft = this.traces.get(traceId);
     if (!draft) return undefined;
     this.traces.delete(traceId);
     let count = draft.events.length;
     for (const list of draft.spans.values()) count += list.length;
     this.heldSpans -= count;
-    return buildTrace(draft);
+    return [buildTrace(draft), draft.order];
   }
 
   /** Every trace, built, ordered by start time (then first appearance). */
@@ -129,7 +134,7 @@ export class Assembler {
 }
 
 /** By start time, then first appearance. */
-function compareTraces(a: readonly [Trace, number], b: readonly [Trace, number]): number {
+export function compareTraces(a: readonly [Trace, number], b: readonly [Trace, number]): number {
   return compareBig(a[0].startNs, b[0].startNs) || a[1] - b[1];
 }
 

@@ -1,0 +1,97 @@
+/**
+ * One thread's share of a parallel load (see load-parallel.ts), in a worker thread
+ * or, with a share of one, in the main thread. Every line of the files is read, but
+ * only the lines whose trace is this share's are parsed (and the lines whose trace
+ * cannot be told from the raw text, keeping only this share's records of those).
+ * Traces to be written as text are written as soon as their last line has gone by
+ * (ends.ts), so only the traces in flight are held as objects.
+ */
+import { Diagnostics } from '../diagnostics.js';
+import type { SkipReason } from '../extract/line.js';
+import type { Io } from '../commands/io.js';
+import { readRecords, type LoadOptions } from '../commands/load.js';
+import { Assembler } from '../trace/assemble.js';
+import { TracelogError } from '../errors.js';
+import { findTraceEnds } from './ends.js';
+import { ownerOf, sniffTraceId } from './route.js';
+import type { WorkerDiagnostics, WorkerInput } from './protocol.js';
+import { Written } from './written.js';
+
+/** Thrown to stop reading when this plan cannot give the one-thread result. */
+class Fallback extends TracelogError {
+  constructor(reason: string) {
+    super('tracelog.oneThread', reason);
+  }
+}
+
+/** Records per line are numbered within the line's place in the input. */
+const RECORDS_PER_LINE = 2 ** 20;
+
+export type Share =
+  | { kind: 'read'; diag: WorkerDiagnostics; assembler: Assembler; written: Written | null }
+  /** The input needs the plain one-thread reader (a whole JSON document, a misleading line). */
+  | { kind: 'fallback'; reason: string };
+
+export async function readShare(input: WorkerInput, io: Io): Promise<Share> {
+  const { index, count, output } = input;
+  const owns = (traceId: string): boolean => count === 1 || ownerOf(traceId, count) === index;
+  const written = output.kind === 'traces' ? null : new Written(output);
+  // Traces written as text can be written, and let go, as soon as their last line has gone by.
+  const ends = written && (await findTraceEnds(input.load, owns, io));
+  // In one thread, without the ends nothing is gained over the plain reader.
+  if (count === 1 && !ends) return { kind: 'fallback', reason: 'trace ends not found' };
+  let seq = -1;
+  let shared = false;
+  let owned = count === 1;
+  let firstSkipSeq = -1;
+  let lineRecords = 0;
+
+  // Skips count once: by the line's owner, or by the first share for a line every share reads.
+  const diagnostics = new (class extends Diagnostics {
+    override skip(reason: SkipReason, source: string, line: number): void {
+      if (!owned) return;
+      if (firstSkipSeq < 0) firstSkipSeq = seq;
+      super.skip(reason, source, line);
+    }
+  })();
+  const assembler = new Assembler();
+  const options: LoadOptions = {
+    ...input.load,
+    lineFilter(text) {
+      seq++;
+      lineRecords = 0;
+      if (ends) for (const id of ends.endedBefore(seq)) written!.add(assembler.takeOrdered(id));
+      if (count === 1) return true;
+      const id = text === null ? null : sniffTraceId(text);
+      if (id === null) {
+        shared = true;
+        owned = index === 0;
+        return true;
+      }
+      shared = false;
+      owned = owns(id);
+      return owned;
+    },
+    onDocument() {
+      throw new Fallback('a whole JSON document');
+    },
+  };
+  try {
+    await readRecords(options, { ...io, stdinIsTTY: false }, diagnostics, (record) => {
+      const order = seq * RECORDS_PER_LINE + Math.min(lineRecords++, RECORDS_PER_LINE - 1);
+      if (owns(record.traceId)) {
+        // A record after the last line its trace was found on: that trace may be written already.
+        if (ends && !ends.covers(record.traceId, seq)) throw new Fallback('trace id not where the raw text said');
+        assembler.add(record, order);
+      }
+      // A record of another share's trace on a line only this share read: the raw text misled.
+      else if (!shared) throw new Fallback('trace id not where the raw text said');
+    });
+  } catch (err) {
+    if (err instanceof Fallback) return { kind: 'fallback', reason: err.message };
+    throw err;
+  }
+  if (written) for (const built of assembler.finishOrdered()) written.add(built);
+  const diag = { lines: diagnostics.lines, skipped: diagnostics.skipped, firstSkip: diagnostics.firstSkip, firstSkipSeq, failures: diagnostics.failures };
+  return { kind: 'read', diag, assembler, written };
+}

@@ -1,0 +1,91 @@
+// Traces written as soon as their last line has gone by: a file is read twice (once
+// to find where each trace ends), and what comes out is byte for byte what the plain
+// reader gives — which is how stdin, read once, is read.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLogGenerator } from '../../bench/generate.js';
+import { FIXTURES, ROOT, STACK_TRACE, runCli } from '../helpers/cli.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'tracelog-early-'));
+test.after(() => rmSync(dir, { recursive: true, force: true }));
+
+const generated = join(dir, 'generated.jsonl');
+writeFileSync(generated, createLogGenerator({ seed: 5 }).take(8000));
+
+const COMMANDS = [
+  ['convert'],
+  ['convert', '--format', 'traces'],
+  ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
+  ['view', '--no-follow', '--errors', '--limit', '4', '--width', '70'],
+  ['view', '--no-follow', '--color', '--all-tags', '--limit', '2'],
+];
+
+/** The same command on a file (read twice, written early) and on stdin (read once). */
+async function sameAsStdin(args, file, label) {
+  const early = await runCli([...args, '--threads', '1', file]);
+  const plain = await runCli([...args, '--threads', '1'], { stdinFile: file });
+  assert.equal(early.stdout, plain.stdout, `${label}: stdout`);
+  assert.equal(early.stderr, plain.stderr.replaceAll('stdin:', `${file}:`), `${label}: stderr`);
+  assert.equal(early.code, plain.code, `${label}: exit status`);
+  assert.doesNotMatch(early.stderr, STACK_TRACE);
+  return early;
+}
+
+for (const command of COMMANDS) {
+  test(`${command.join(' ')}: a file gives what stdin gives, on a generated log and on every fixture`, async () => {
+    const one = await sameAsStdin(command, generated, 'generated');
+    assert.ok(one.stdout.length > 0);
+    for (const name of readdirSync(FIXTURES).filter((f) => /\.(jsonl|log)$/.test(f))) await sameAsStdin(command, join(FIXTURES, name), name);
+  });
+}
+
+test('view --limit keeps only the first traces while it reads (more than a thousand shown)', async () => {
+  const many = join(dir, 'many.jsonl');
+  // Traces of one span each, logged out of start order.
+  const lines = [];
+  for (let i = 0; i < 3000; i++) {
+    const second = (i * 7919) % 3000;
+    lines.push(JSON.stringify({ trace_id: `t${i}`, span_id: 's', name: `op ${i}`, time: 1714557600000 + second * 1000, duration_ms: 1 + (i % 5) }));
+  }
+  writeFileSync(many, `${lines.join('\n')}\n`);
+  const one = await sameAsStdin(['view', '--no-follow', '--limit', '3'], many, 'many');
+  // The three earliest starts: seconds 0, 1 and 2.
+  assert.deepEqual(one.stdout.match(/^op \d+ · trace \S+/gm), ['op 0 · trace t0', 'op 1679 · trace t1679', 'op 358 · trace t358']);
+});
+
+test('a line whose raw text names another trace than its fields: the file is read the plain way', async () => {
+  // The second line's raw text names trace A, but its fields (SpanContext.TraceID outranks
+  // TraceId) put it in trace B, whose last line by the raw text was the first.
+  const misleading = join(dir, 'misleading.jsonl');
+  writeFileSync(
+    misleading,
+    [
+      '{"trace_id":"B","span_id":"1","name":"root","time":1714557600000,"duration_ms":5}',
+      '{"TraceId":"A","SpanContext":{"TraceID":"B","SpanID":"2"},"parent_id":"1","name":"child","time":1714557600001,"duration_ms":1}',
+      '{"trace_id":"A","span_id":"9","name":"other","time":1714557600002,"duration_ms":1}',
+      '',
+    ].join('\n'),
+  );
+  const { streamTextsHere } = await import(join(ROOT, 'dist/parallel/load-parallel.js'));
+  const { Diagnostics } = await import(join(ROOT, 'dist/diagnostics.js'));
+  const options = (files) => ({ files, strict: false, maxLineBytes: 1 << 20, lineOptions: {}, fields: 'text' });
+  assert.equal(await streamTextsHere(options([misleading]), { kind: 'spans' }, { stdinIsTTY: false }, new Diagnostics()), null);
+  assert.notEqual(await streamTextsHere(options([generated]), { kind: 'spans' }, { stdinIsTTY: false }, new Diagnostics()), null);
+  const one = await sameAsStdin(['convert'], misleading, 'misleading');
+  const spans = one.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(spans.map((s) => [s.traceId, s.spanId]), [['B', '1'], ['B', '2'], ['A', '9']]);
+});
+
+test('several files: a trace whose lines are in both is written once, whole', async () => {
+  const first = join(dir, 'part1.jsonl');
+  const second = join(dir, 'part2.jsonl');
+  writeFileSync(first, '{"trace_id":"x","span_id":"c","parent_id":"r","name":"child","time":1714557600001,"duration_ms":1}\n{"trace_id":"y","span_id":"r","name":"alone","time":1714557600000,"duration_ms":1}\n');
+  writeFileSync(second, '{"trace_id":"x","span_id":"r","name":"root","time":1714557600000,"duration_ms":5}\n');
+  const r = await runCli(['convert', '--format', 'traces', first, second]);
+  assert.equal(r.code, 0);
+  const traces = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  assert.deepEqual(traces.map((t) => [t.traceId, t.spanCount ?? t.spans?.length]), [['x', 2], ['y', 1]]);
+});
