@@ -134,7 +134,7 @@ export class Assembler {
 }
 
 /** By start time, then first appearance. */
-export function compareTraces(a: readonly [Trace, number], b: readonly [Trace, number]): number {
+function compareTraces(a: readonly [Trace, number], b: readonly [Trace, number]): number {
   return compareBig(a[0].startNs, b[0].startNs) || a[1] - b[1];
 }
 
