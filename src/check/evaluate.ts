@@ -131,7 +131,17 @@ export interface CheckResult {
 
 /** Feeds traces one at a time; `finish()` evaluates. */
 export interface CheckAccumulator {
-  add(trace: Trace): void;
+  /**
+   * Adds one trace. Traces may come in any order when each gives its place in start
+   * order (start time, then first appearance): the result is then what adding them in
+   * start order gives, as long as `orderMatters` stays false.
+   */
+  add(trace: Trace, firstAppearance?: number): void;
+  /**
+   * True once more operations were seen than are tracked one by one: which of them get
+   * their own row then depends on the order traces were added in.
+   */
+  readonly orderMatters: boolean;
   finish(): CheckResult;
 }
 
@@ -145,10 +155,16 @@ const KIND_OF_STRUCTURE: Record<StructureKind, ViolationKind> = {
 /** Caches per operation stop growing here; lookups still work, uncached. */
 const MAX_CACHED_OPERATIONS = 50_000;
 
+/** A violation with its place: its trace's start and first appearance, then its place in the trace. */
 interface Offered {
   violation: Violation;
+  start: bigint;
+  order: number;
   seq: number;
 }
+
+/** The start given to what is found after all traces (percentiles, regressions): later than any. */
+const AFTER_ALL = 2n ** 128n;
 
 /** Positive when `a` is worse: larger excess first, findings without one last, then earlier first. */
 function compareOffered(a: Offered, b: Offered): number {
@@ -159,7 +175,8 @@ function compareOffered(a: Offered, b: Offered): number {
     if (y === null) return 1;
     return x > y ? 1 : -1;
   }
-  return b.seq - a.seq;
+  if (a.start !== b.start) return a.start < b.start ? 1 : -1;
+  return b.order - a.order || b.seq - a.seq;
 }
 
 function plural(n: number, word: string): string {
@@ -195,12 +212,15 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
     duplicate: 0,
     skew: 0,
   };
+  // Where offers are: the trace being added (or AFTER_ALL) and the place within it.
+  let start = 0n;
+  let order = 0;
+  let seq = 0;
   const offerViolation = (violation: Violation): void => {
     violationCounts[violation.kind]++;
-    violations.offer({ violation, seq: seq++ });
+    violations.offer({ violation, start, order, seq: seq++ });
   };
   const warnings = new WorstKept<Offered>(kept, compareOffered);
-  let seq = 0;
   const structure: Record<StructureKind, number> = { orphans: 0, cycles: 0, duplicates: 0, skew: 0 };
   const checked = new Map<string, CheckedOperation>();
   // A rule outranked on every span it matches still matched: only rules matching nothing are "unused" (often a typo).
@@ -229,7 +249,7 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
       detail,
     };
     if (failOn.has(kind)) offerViolation(violation);
-    else warnings.offer({ violation, seq: seq++ });
+    else warnings.offer({ violation, start, order, seq: seq++ });
   };
 
   const checkStructure = (span: Span, trace: Trace): void => {
@@ -324,8 +344,12 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
   };
 
   return {
-    add(trace: Trace): void {
+    add(trace: Trace, firstAppearance?: number): void {
       if (result) throw new Error('check accumulator already finished');
+      // Without a place, traces come in start order: the count is their place.
+      start = firstAppearance === undefined ? 0n : trace.startNs;
+      order = firstAppearance ?? traceCount;
+      seq = 0;
       traceCount++;
       walkSpans(trace, (span) => {
         checkStructure(span, trace);
@@ -341,8 +365,15 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
       });
     },
 
+    get orderMatters(): boolean {
+      return checked.size >= maxOperations || (operations?.full ?? false);
+    },
+
     finish(): CheckResult {
       if (result) return result;
+      start = AFTER_ALL;
+      order = 0;
+      seq = 0;
       const percentiles: PercentileOutcome[] = percentileRules.map((rule, i) => {
         const samples = percentileSamples[i]!;
         const valueNs = samples.percentile(rule.percentile);
@@ -415,8 +446,8 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
 }
 
 function compareChecked(a: CheckedOperation, b: CheckedOperation): number {
-  const ka = [a.kind === 'max' ? 1 : 0, a.rule, a.other ? 1 : 0, a.service ?? '', a.name ?? ''];
-  const kb = [b.kind === 'max' ? 1 : 0, b.rule, b.other ? 1 : 0, b.service ?? '', b.name ?? ''];
+  const ka = [a.kind === 'max' ? 1 : 0, a.rule, a.other ? 1 : 0, a.service ?? '', a.name ?? '', a.service === null ? 0 : 1, a.name === null ? 0 : 1];
+  const kb = [b.kind === 'max' ? 1 : 0, b.rule, b.other ? 1 : 0, b.service ?? '', b.name ?? '', b.service === null ? 0 : 1, b.name === null ? 0 : 1];
   for (let i = 0; i < ka.length; i++) {
     if (ka[i]! < kb[i]!) return -1;
     if (ka[i]! > kb[i]!) return 1;

@@ -39,6 +39,11 @@ export class OperationDurations {
     private readonly maxOperations: number = DEFAULT_MAX_OPERATIONS,
   ) {}
 
+  /** True once `maxOperations` are tracked: later ones are only counted. */
+  get full(): boolean {
+    return this.operations.size >= this.maxOperations;
+  }
+
   add(key: string, service: string | null, name: string | null, durationNs: bigint): void {
     let op = this.operations.get(key);
     if (!op) {
@@ -65,7 +70,11 @@ export class OperationDurations {
         exact: samples.exact,
       });
     }
-    return out.sort((a, b) => compareText(operationLabel(a.service, a.name), operationLabel(b.service, b.name)));
+    return out.sort(
+      (a, b) =>
+        compareText(operationLabel(a.service, a.name), operationLabel(b.service, b.name)) ||
+        compareText(operationKey(a.service, a.name), operationKey(b.service, b.name)),
+    );
   }
 }
 

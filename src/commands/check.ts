@@ -16,7 +16,7 @@ import type { DurationRule, PercentileRule } from '../check/rules.js';
 import { parseJson } from '../extract/json.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { loadTraces, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { eachTrace, loadTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -84,9 +84,8 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
     checkOptions.baseline = summary.finish();
   }
 
-  const accumulator = createCheckAccumulator(checkOptions);
   // A check reads durations and structure, never tags or events.
-  await streamTraces({ ...toLoadOptions(options), fields: 'none' }, options.follow, io, diagnostics, (trace) => accumulator.add(trace));
+  const accumulator = await eachTrace({ ...toLoadOptions(options), fields: 'none' }, options.follow, io, diagnostics, () => createCheckAccumulator(checkOptions));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   if (diagnostics.failures.length > 0) {

@@ -201,6 +201,37 @@ export async function streamTexts(
   return load.streamTextsHere(options, output, io, diagnostics);
 }
 
+/** What `eachTrace` feeds: traces in any order, each with its first appearance. */
+export interface TraceSink {
+  add(trace: Trace, firstAppearance?: number): void;
+  /** True when the result would depend on the order traces came in (then they are read again, in order). */
+  readonly orderMatters?: boolean;
+}
+
+/**
+ * Feeds every trace to a sink made by `create`, for a caller to whom the order of traces
+ * does not matter (check, stats). From files read whole, each trace goes as soon as its
+ * last line has gone by, so only the traces in flight are held; otherwise (stdin,
+ * `--follow`, `--threads N`, or a sink that finds the order matters after all) traces
+ * come from `streamTraces` in start order, to a fresh sink. Returns the sink fed.
+ */
+export async function eachTrace<T extends TraceSink>(
+  options: LoadOptions,
+  follow: FollowSettings | null,
+  io: Io,
+  diagnostics: Diagnostics,
+  create: () => T,
+): Promise<T> {
+  if (!follow && options.files.length > 0 && (options.threads === 'auto' || (options.threads ?? 1) === 1)) {
+    const early = create();
+    const { eachTraceHere } = await import('../parallel/load-parallel.js');
+    if (await eachTraceHere(options, io, diagnostics, (trace, order) => early.add(trace, order), () => !early.orderMatters)) return early;
+  }
+  const sink = create();
+  await streamTraces(options, follow, io, diagnostics, (trace) => sink.add(trace));
+  return sink;
+}
+
 export interface FollowSettings {
   idleMs: number;
   window: number;

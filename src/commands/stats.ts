@@ -9,7 +9,7 @@ import { renderStatsTable } from '../stats/render-stats-table.js';
 import { createStatsAccumulator, type StatsGroupBy } from '../trace/stats.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { streamTraces, toLoadOptions, type InputOptions } from './load.js';
+import { eachTrace, toLoadOptions, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -22,9 +22,8 @@ export interface StatsCommandOptions extends InputOptions {
 
 export async function runStats(options: StatsCommandOptions, io: Io): Promise<number> {
   const diagnostics = new Diagnostics();
-  const accumulator = createStatsAccumulator({ by: options.by });
   // Statistics read durations and structure, never tags or events.
-  await streamTraces({ ...toLoadOptions(options), fields: 'none' }, null, io, diagnostics, (trace) => accumulator.add(trace));
+  const accumulator = await eachTrace({ ...toLoadOptions(options), fields: 'none' }, null, io, diagnostics, () => createStatsAccumulator({ by: options.by }));
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   const out = openOutput(options.output, io);

@@ -301,3 +301,33 @@ export async function streamTextsHere(
   }
   return texts();
 }
+
+/**
+ * Each trace of the files, handed to `onTrace` in this thread as soon as its last line
+ * has gone by — in the order traces end, not in start order — with its first appearance.
+ * Diagnostics (problems in start order) are added only when the whole input was read
+ * this way and `keep()` then holds. False otherwise: the caller starts over with the
+ * plain reader (the traces handed over so far must be forgotten).
+ */
+export async function eachTraceHere(
+  options: LoadOptions,
+  io: Io,
+  diagnostics: Diagnostics,
+  onTrace: (trace: Trace, order: number) => void,
+  keep: () => boolean = () => true,
+): Promise<boolean> {
+  const { lineFilter: _filter, onDocument: _document, ...rest } = options;
+  const fileBytes = fileSizes(rest.files);
+  if (rest.files.length === 0 || fileBytes === null || rest.lineOptions.overrides?.trace) return false;
+  const problems: Array<readonly [Trace, number]> = [];
+  const share = await readShare({ index: 0, count: 1, load: { ...rest, fileBytes }, output: { kind: 'traces' } }, io, (built) => {
+    const [trace, order] = built;
+    if (trace.problems.length > 0) problems.push([{ ...trace, roots: [] }, order]);
+    onTrace(trace, order);
+  });
+  if (share.kind === 'fallback' || !keep()) return false;
+  addDiagnostics(diagnostics, [share.diag]);
+  problems.sort(([a, i], [b, j]) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : i - j));
+  for (const [trace] of problems) diagnostics.problems.push(...trace.problems);
+  return true;
+}

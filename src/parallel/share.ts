@@ -14,6 +14,7 @@ import { Assembler } from '../trace/assemble.js';
 import { TracelogError } from '../errors.js';
 import { findTraceEnds } from './ends.js';
 import { ownerOf, sniffTraceId } from './route.js';
+import type { Trace } from '../types.js';
 import type { WorkerDiagnostics, WorkerInput } from './protocol.js';
 import { Written } from './written.js';
 
@@ -32,12 +33,17 @@ export type Share =
   /** The input needs the plain one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string };
 
-export async function readShare(input: WorkerInput, io: Io): Promise<Share> {
+/**
+ * Reads this share. Traces written as text, or handed to `sink` (in any order, with
+ * their first appearance), are let go as soon as their last line has gone by; others
+ * are all in the assembler at the end.
+ */
+export async function readShare(input: WorkerInput, io: Io, sink?: (built: readonly [Trace, number]) => void): Promise<Share> {
   const { index, count, output } = input;
   const owns = (traceId: string): boolean => count === 1 || ownerOf(traceId, count) === index;
-  const written = output.kind === 'traces' ? null : new Written(output);
-  // Traces written as text can be written, and let go, as soon as their last line has gone by.
-  const ends = written && (await findTraceEnds(input.load, owns, io));
+  const written = sink || output.kind === 'traces' ? null : new Written(output);
+  const release = sink ?? (written ? (built: readonly [Trace, number]) => written.add(built) : null);
+  const ends = release && (await findTraceEnds(input.load, owns, io));
   // In one thread, without the ends nothing is gained over the plain reader.
   if (count === 1 && !ends) return { kind: 'fallback', reason: 'trace ends not found' };
   let seq = -1;
@@ -60,7 +66,12 @@ export async function readShare(input: WorkerInput, io: Io): Promise<Share> {
     lineFilter(text) {
       seq++;
       lineRecords = 0;
-      if (ends) for (const id of ends.endedBefore(seq)) written!.add(assembler.takeOrdered(id));
+      if (ends) {
+        for (const id of ends.endedBefore(seq)) {
+          const built = assembler.takeOrdered(id);
+          if (built) release!(built);
+        }
+      }
       if (count === 1) return true;
       const id = text === null ? null : sniffTraceId(text);
       if (id === null) {
@@ -91,7 +102,7 @@ export async function readShare(input: WorkerInput, io: Io): Promise<Share> {
     if (err instanceof Fallback) return { kind: 'fallback', reason: err.message };
     throw err;
   }
-  if (written) for (const built of assembler.finishOrdered()) written.add(built);
+  if (release) for (const built of assembler.finishOrdered()) release(built);
   const diag = { lines: diagnostics.lines, skipped: diagnostics.skipped, firstSkip: diagnostics.firstSkip, firstSkipSeq, failures: diagnostics.failures };
   return { kind: 'read', diag, assembler, written };
 }

@@ -162,7 +162,12 @@ function compareGroups(a: StatsGroup, b: StatsGroup): number {
   if (a.totalNs !== b.totalNs) return a.totalNs > b.totalNs ? -1 : 1;
   const ka = `${a.service ?? ''}:${a.name ?? ''}`;
   const kb = `${b.service ?? ''}:${b.name ?? ''}`;
-  return ka < kb ? -1 : ka > kb ? 1 : 0;
+  if (ka !== kb) return ka < kb ? -1 : 1;
+  // Equal labels of different groups ("a:b"/"c" and "a"/"b:c", null and ""): by their parts.
+  const pa = [a.service ?? '', a.service === null ? 0 : 1, a.name ?? '', a.name === null ? 0 : 1];
+  const pb = [b.service ?? '', b.service === null ? 0 : 1, b.name ?? '', b.name === null ? 0 : 1];
+  for (let i = 0; i < pa.length; i++) if (pa[i] !== pb[i]) return pa[i]! < pb[i]! ? -1 : 1;
+  return 0;
 }
 
 /**

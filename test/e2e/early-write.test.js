@@ -1,6 +1,6 @@
-// Traces written as soon as their last line has gone by: a file is read twice (once
-// to find where each trace ends), and what comes out is byte for byte what the plain
-// reader gives — which is how stdin, read once, is read.
+// Traces written (or checked, or counted) as soon as their last line has gone by: a
+// file is read twice (once to find where each trace ends), and what comes out is byte
+// for byte what the plain reader gives — which is how stdin, read once, is read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,10 @@ const COMMANDS = [
   ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
   ['view', '--no-follow', '--errors', '--limit', '4', '--width', '70'],
   ['view', '--no-follow', '--color', '--all-tags', '--limit', '2'],
+  ['check', '--max', '2ms', '--reporter', 'json'],
+  ['check', '--max', '1ms', '--rule', '*GET*=5ms', '--p95', '*=10ms', '--fail-on', 'orphans,duplicates'],
+  ['stats', '--format', 'json'],
+  ['stats', '--by', 'name'],
 ];
 
 /** The same command on a file (read twice, written early) and on stdin (read once). */

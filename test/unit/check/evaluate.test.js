@@ -204,3 +204,39 @@ test('a 100,000-deep trace is checked without recursion', () => {
   assert.ok(result.violationCount > 0);
   assert.equal(result.spanCount, 100_000);
 });
+
+test('traces added in any order, each with its place, give what start order gives; past maxOperations the order matters', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 5 }), fc.array(fc.tuple(fc.constantFrom('a', 'b'), fc.constantFrom('x', 'y', 'z'), fc.integer({ min: 1, max: 6 })), { minLength: 1, maxLength: 4 })), { minLength: 1, maxLength: 12 }),
+      fc.integer(),
+      (specs, seed) => {
+        // Traces with equal starts and equal excesses: the ties are what the places decide.
+        const traces = specs.map(([startMs, spans], i) =>
+          makeTrace(spans.map(([service, name, durationMs], j) => makeSpan({ spanId: `t${i}-${j}`, service, name, durationMs, startMs })), `t${i}`),
+        );
+        const options = { maxNs: 2n * MS, rules: [parseRule('a:*=4ms')], maxViolationsKept: 3 };
+        const inOrder = createCheckAccumulator(options);
+        // A trace's place is where it first appeared in the input; start order is by start, then place.
+        const places = traces.map((trace, i) => [trace, i]);
+        const byStart = places.slice().sort(([a, i], [b, j]) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : i - j));
+        for (const [trace] of byStart) inOrder.add(trace);
+        const shuffled = places.slice();
+        let s = seed;
+        for (let i = shuffled.length - 1; i > 0; i--) {
+          s = (Math.imul(s, 1103515245) + 12345) | 0;
+          const j = Math.abs(s) % (i + 1);
+          [shuffled[i], shuffled[j]] = [shuffled[j], shuffled[i]];
+        }
+        const anyOrder = createCheckAccumulator(options);
+        for (const [trace, place] of shuffled) anyOrder.add(trace, place);
+        assert.equal(anyOrder.orderMatters, false);
+        assert.deepEqual(anyOrder.finish(), inOrder.finish());
+      },
+    ),
+    { numRuns: 300 },
+  );
+  const few = createCheckAccumulator({ maxNs: MS, maxOperations: 2 });
+  few.add(flat('t1', [['a', 'x', 1], ['a', 'y', 1]]), 0);
+  assert.equal(few.orderMatters, true);
+});
