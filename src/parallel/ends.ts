@@ -60,7 +60,9 @@ export async function findTraceEnds(options: LoadOptions, keep: (traceId: string
   let place = -1;
   let parsed = 0;
   const note = (id: string): void => {
-    if (keep(id)) last.set(id, place);
+    if (last.has(id)) last.set(id, place);
+    // An id found by a regular expression is a slice of its line, and would keep the line alive.
+    else if (keep(id)) last.set((' ' + id).slice(1), place);
   };
   const scan: LoadOptions = {
     ...options,
