@@ -12,11 +12,18 @@ import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import type { Io } from '../commands/io.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
-import { traceIdsIn } from './route.js';
+import { TRACE_KEY, traceIdsIn } from './route.js';
+import { open, type FileHandle } from 'node:fs/promises';
+import { readLine, type LineOptions } from '../extract/line.js';
+import { importDocumentRecords } from '../extract/import-document.js';
+import { sourceName } from '../input/read-lines.js';
 
 /** Lines needing a parse before giving up: past this, at most one in PARSED_SHARE may. */
 const PARSED_FREE = 4096;
 const PARSED_SHARE = 8;
+
+/** Bytes of a plain file read at a time. */
+const SCAN_BYTES = 4 * 2 ** 20;
 
 /** Stops the scan: the ends cannot be known cheaply. */
 class GiveUp extends TracelogError {
@@ -55,7 +62,12 @@ export class TraceEnds {
  * known cheaply: a whole JSON document, or many lines whose trace the raw text
  * does not name (each would be parsed twice).
  */
-export async function findTraceEnds(options: LoadOptions, keep: (traceId: string) => boolean, io: Io): Promise<TraceEnds | null> {
+export async function findTraceEnds(
+  options: LoadOptions,
+  keep: (traceId: string) => boolean,
+  io: Io,
+  chunkBytes: number = SCAN_BYTES,
+): Promise<TraceEnds | null> {
   const last = new Map<string, number>();
   let place = -1;
   let parsed = 0;
@@ -64,30 +76,138 @@ export async function findTraceEnds(options: LoadOptions, keep: (traceId: string
     // An id found by a regular expression is a slice of its line, and would keep the line alive.
     else if (keep(id)) last.set((' ' + id).slice(1), place);
   };
-  const scan: LoadOptions = {
-    ...options,
-    strict: false,
-    fields: 'none',
-    lineFilter(text) {
-      place++;
-      if (text === null) return false;
-      const ids = traceIdsIn(text);
-      if (ids.length > 0) {
-        for (const id of ids) note(id);
-        return false;
-      }
-      if (++parsed > PARSED_FREE && parsed * PARSED_SHARE > place) throw new GiveUp();
-      return true;
-    },
-    onDocument() {
-      throw new GiveUp();
-    },
+  const countParsed = (): void => {
+    if (++parsed > PARSED_FREE && parsed * PARSED_SHARE > place) throw new GiveUp();
+  };
+  const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions, fields: false };
+  // A line naming no trace in its raw text is parsed; null: it holds none.
+  const parse = (text: string, source: string, line: number): void => {
+    countParsed();
+    const result = readLine(text, source, line, lineOptions);
+    if (result === null) return;
+    if ('records' in result) for (const record of result.records) note(record.traceId);
+    else if (line === 1 && result.skip === 'not-json' && /^\uFEFF?\s*[[{]/.test(text)) throw new GiveUp();
   };
   try {
-    await readRecords(scan, { ...io, stdinIsTTY: false }, new Diagnostics(), (record) => note(record.traceId));
+    for (const [index, file] of options.files.entries()) {
+      const bytes = options.fileBytes?.[index];
+      const source = sourceName(file);
+      const plain = await scanPlainFile(file, bytes, options.maxLineBytes, chunkBytes, io.signal, (ids, text, line) => {
+        place++;
+        if (ids.length > 0) for (const id of ids) note(id);
+        else if (text !== null) parse(text(), source, line);
+      });
+      if (plain) continue;
+      // Gzip: read the general way.
+      const scan: LoadOptions = {
+        ...options,
+        files: [file],
+        fileBytes: bytes === undefined ? undefined : [bytes],
+        strict: false,
+        fields: 'none',
+        lineFilter(text) {
+          place++;
+          if (text === null) return false;
+          const ids = traceIdsIn(text);
+          for (const id of ids) note(id);
+          if (ids.length > 0) return false;
+          countParsed();
+          return true;
+        },
+        onDocument() {
+          throw new GiveUp();
+        },
+      };
+      await readRecords(scan, { ...io, stdinIsTTY: false }, new Diagnostics(), (record) => note(record.traceId));
+    }
   } catch (err) {
     if (err instanceof GiveUp) return null;
     throw err;
   }
   return new TraceEnds(last);
+}
+
+
+/**
+ * Calls `visit` for each line of a plain file, by its raw bytes (no UTF-8 decoding,
+ * no line strings): the trace ids its raw text names, and a function giving the line's
+ * text (null for a line over `maxLineBytes`). Lines are numbered as the reader numbers
+ * them (split at each newline). False, having visited nothing, for a gzip file; a file
+ * that cannot be read has no lines (the real read reports it).
+ */
+async function scanPlainFile(
+  path: string,
+  limit: number | undefined,
+  maxLineBytes: number,
+  chunkBytes: number,
+  signal: AbortSignal | undefined,
+  visit: (ids: string[], text: (() => string) | null, line: number) => void,
+): Promise<boolean> {
+  let handle: FileHandle;
+  try {
+    handle = await open(path, 'r');
+  } catch {
+    return true;
+  }
+  try {
+    const end = limit ?? Number.POSITIVE_INFINITY;
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    let carry: Buffer | null = null;
+    // Inside a line longer than maxLineBytes: its bytes are not kept.
+    let skipping = false;
+    let position = 0;
+    let line = 0;
+    const lines = (data: Buffer, to: number): void => {
+      // Latin-1 keeps one character per byte: ids and keys are ASCII, and positions are byte offsets.
+      const text = data.toString('latin1', 0, to);
+      TRACE_KEY.lastIndex = 0;
+      let match = TRACE_KEY.exec(text);
+      for (let from = 0; from < to; ) {
+        let nl = text.indexOf('\n', from);
+        if (nl < 0) nl = to;
+        const ids: string[] = [];
+        let unsure = false;
+        while (match !== null && match.index < nl) {
+          if (match.index + match[0].length > nl) {
+            // Across a newline: this line is read whole, and the next scanned from its start.
+            unsure = true;
+            TRACE_KEY.lastIndex = nl + 1;
+          } else ids.push(match[1] ?? match[2]!);
+          match = TRACE_KEY.exec(text);
+        }
+        line++;
+        const start = from;
+        const tooLong = skipping || nl - start > maxLineBytes;
+        skipping = false;
+        // A line too long is skipped by the real read too: it names no trace.
+        visit(unsure || tooLong ? [] : ids, tooLong ? null : () => data.toString('utf8', start, nl), line);
+        from = nl + 1;
+      }
+    };
+    const magic = Buffer.alloc(2);
+    if (end >= 2 && (await handle.read(magic, 0, 2, 0)).bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return false;
+    while (position < end) {
+      signal?.throwIfAborted();
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunkBytes, end - position), position);
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const data: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const lastNl = data.lastIndexOf(0x0a);
+      if (lastNl >= 0) lines(data, lastNl + 1);
+      const rest: Buffer = data.subarray(lastNl + 1);
+      if (rest.length > maxLineBytes) {
+        // A line too long to be read: counted when its newline comes.
+        skipping = true;
+        carry = null;
+      } else carry = rest.length > 0 ? Buffer.from(rest) : null;
+    }
+    if (carry || skipping) lines(Buffer.concat([carry ?? Buffer.alloc(0), Buffer.from('\n')]), (carry?.length ?? 0) + 1);
+    return true;
+  } catch (err) {
+    if (signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(signal.reason) || 130);
+    if (err instanceof GiveUp) throw err;
+    return true;
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
 }

@@ -6,7 +6,7 @@
  */
 
 /** A trace id key of a common convention, with its value: a string or a bare number. */
-const TRACE_KEY =
+export const TRACE_KEY =
   /(?:"(?:trace_id|traceId|traceID|trace\.id|trace\.trace_id|dd\.trace_id|otelTraceID|TraceId)"|"trace"\s*:\s*\{\s*"(?:id|trace_id)")\s*:\s*(?:"(?!0x)([0-9A-Za-z_-]{1,128})"|(\d{1,40})(?=\s*[,}]))/g;
 
 /** The trace id a line names, or null when it names none, or more than one key could. */
