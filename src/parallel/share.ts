@@ -92,8 +92,8 @@ export async function readShare(input: WorkerInput, io: Io, sink?: (built: reado
       const order = seq * RECORDS_PER_LINE + Math.min(lineRecords++, RECORDS_PER_LINE - 1);
       if (owns(record.traceId)) {
         // A record after the last line its trace was found on: that trace may be written already.
-        if (ends && !ends.covers(record.traceId, seq)) throw new Fallback('trace id not where the raw text said');
-        assembler.add(record, order);
+        // A trace still held has not reached its last line; one that is new here is checked.
+        if (assembler.add(record, order) && ends && !ends.covers(record.traceId, seq)) throw new Fallback('trace id not where the raw text said');
       }
       // A record of another share's trace on a line only this share read: the raw text misled.
       else if (!shared) throw new Fallback('trace id not where the raw text said');

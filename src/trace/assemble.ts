@@ -67,9 +67,11 @@ export class Assembler {
   /**
    * O(1) per record. `order` places the record in the whole input (ties between
    * equal start times go to the earlier one); by default, the order of adding.
+   * True when the record is its trace's first.
    */
-  add(record: LogRecord, order: number = this.counter++): void {
+  add(record: LogRecord, order: number = this.counter++): boolean {
     let trace = this.traces.get(record.traceId);
+    const first = trace === undefined;
     if (!trace) {
       trace = { traceId: record.traceId, spans: new Map(), events: [], order };
       this.traces.set(record.traceId, trace);
@@ -87,18 +89,19 @@ export class Assembler {
           ...(record.tagsText === undefined ? {} : { fieldsText: record.tagsText }),
         },
       });
-      return;
+      return first;
     }
     const list = trace.spans.get(record.spanId);
     const target = list ? mergeTarget(list, record) : undefined;
     if (target) {
       mergeInto(target, record);
-      return;
+      return first;
     }
     const draft = newDraft(record, order);
     this.heldSpans++;
     if (list) list.push(draft);
     else trace.spans.set(record.spanId, [draft]);
+    return first;
   }
 
   /** Removes and returns one trace, built. */
