@@ -230,6 +230,8 @@ const TABLE_HEAD = [
 
 async function startup(options, log) {
   const cases = [
+    // Node's own start-up, measured alongside: the floor under any Node tool's.
+    { label: '`node -e 0` (Node alone)', args: ['-e', '0'] },
     { label: '`tracelog --version` (start-up)', args: [CLI, '--version'] },
     { label: '`tracelog --help`', args: [CLI, '--help'] },
   ];
