@@ -12,7 +12,8 @@ import type { Io } from '../commands/io.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
 import { Assembler } from '../trace/assemble.js';
 import { TracelogError } from '../errors.js';
-import { findTraceEnds } from './ends.js';
+import { setFlagsFromString } from 'node:v8';
+import { findTraceEnds, type TraceEnds } from './ends.js';
 import { ownerOf, sniffTraceId } from './route.js';
 import type { Trace } from '../types.js';
 import type { WorkerDiagnostics, WorkerInput } from './protocol.js';
@@ -46,6 +47,33 @@ export async function readShare(input: WorkerInput, io: Io, sink?: (built: reado
   const ends = release && (await findTraceEnds(input.load, owns, io));
   // In one thread, without the ends nothing is gained over the plain reader.
   if (count === 1 && !ends) return { kind: 'fallback', reason: 'trace ends not found' };
+  if (ends) tightHeap(true);
+  try {
+    return await readLines(input, io, owns, ends, release, written);
+  } finally {
+    if (ends) tightHeap(false);
+  }
+}
+
+/**
+ * Only the traces in flight live long while traces are let go as they end, so V8 is asked
+ * to grow the heap by half after each full collection instead of up to four times: about
+ * a third less peak memory for a few per cent more time. Flags are the process's: set
+ * while such a read runs, then V8's default again.
+ */
+function tightHeap(on: boolean): void {
+  setFlagsFromString(`--heap-growing-percent=${on ? 50 : 0}`);
+}
+
+async function readLines(
+  input: WorkerInput,
+  io: Io,
+  owns: (traceId: string) => boolean,
+  ends: TraceEnds | null,
+  release: ((built: readonly [Trace, number]) => void) | null,
+  written: Written | null,
+): Promise<Share> {
+  const { index, count } = input;
   let seq = -1;
   let shared = false;
   let owned = count === 1;
