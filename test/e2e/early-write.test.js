@@ -93,3 +93,25 @@ test('several files: a trace whose lines are in both is written once, whole', as
   const traces = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(traces.map((t) => [t.traceId, t.spanCount ?? t.spans?.length]), [['x', 2], ['y', 1]]);
 });
+
+test('damaged logs (random byte mutations, seeded): a file gives what stdin gives', async () => {
+  const base = createLogGenerator({ seed: 9 }).take(1500);
+  let seed = 1127;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
+  const insertions = ['"', '{', '}', '\n', '\r\n', '\0', '\\', ',', ':', '\xff', '"trace_id":"', '"traceId":"t1",', '"trace":{"id":"x"},', '[', '{"trace_id":"late"}\n'];
+  for (let round = 0; round < 3; round++) {
+    let text = base;
+    for (let k = 0; k < 60; k++) {
+      const at = Math.floor(random() * text.length);
+      const r = random();
+      if (r < 0.4) text = text.slice(0, at) + insertions[Math.floor(random() * insertions.length)] + text.slice(at);
+      else if (r < 0.7) text = text.slice(0, at) + text.slice(at + Math.floor(random() * 20));
+      else text = text.slice(0, at) + String.fromCharCode(Math.floor(random() * 256)) + text.slice(at + 1);
+    }
+    const damaged = join(dir, `damaged-${round}.log`);
+    writeFileSync(damaged, Buffer.from(text, 'latin1'));
+    for (const command of [['convert', '--format', 'traces'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json'], ['stats', '--format', 'json']]) {
+      await sameAsStdin(command, damaged, `${command.join(' ')} on damaged log ${round}`);
+    }
+  }
+});
