@@ -4,16 +4,17 @@
  * by, so memory holds the traces in flight instead of the whole input. Each line's
  * trace ids are found in the raw text (route.ts); only a line naming none is
  * parsed. A line that names a trace counts for it even when its record turns out
- * to be another's: that only keeps the trace longer. The real read checks every
- * record against these ends (`TraceEnds.covers`); one that falls after its trace's
- * end means the raw text misled, and the caller reads again without them.
+ * to be another's: that only keeps the trace longer. The real read checks the first
+ * record of each trace it holds against these ends (`TraceEnds.covers`; a trace still
+ * held has not reached its end): one after its trace's end means the raw text misled,
+ * and the caller reads again without them.
  */
+import { open, type FileHandle } from 'node:fs/promises';
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import type { Io } from '../commands/io.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
 import { TRACE_KEY, traceIdsIn } from './route.js';
-import { open, type FileHandle } from 'node:fs/promises';
 import { readLine, type LineOptions } from '../extract/line.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { sourceName } from '../input/read-lines.js';
@@ -24,6 +25,8 @@ const PARSED_SHARE = 8;
 
 /** Bytes of a plain file read at a time. */
 const SCAN_BYTES = 4 * 2 ** 20;
+
+const NONE: readonly string[] = [];
 
 /** Stops the scan: the ends cannot be known cheaply. */
 class GiveUp extends TracelogError {
@@ -51,8 +54,10 @@ export class TraceEnds {
   }
 
   /** The traces whose last line comes before line `place`, each once, in order of their ends. */
-  *endedBefore(place: number): Generator<string> {
-    while (this.next < this.ids.length && this.places[this.next]! < place) yield this.ids[this.next++]!;
+  endedBefore(place: number): readonly string[] {
+    const from = this.next;
+    while (this.next < this.ids.length && this.places[this.next]! < place) this.next++;
+    return from === this.next ? NONE : this.ids.slice(from, this.next);
   }
 }
 
@@ -80,7 +85,7 @@ export async function findTraceEnds(
     if (++parsed > PARSED_FREE && parsed * PARSED_SHARE > place) throw new GiveUp();
   };
   const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions, fields: false };
-  // A line naming no trace in its raw text is parsed; null: it holds none.
+  // A line naming no trace in its raw text is parsed for the traces of its records.
   const parse = (text: string, source: string, line: number): void => {
     countParsed();
     const result = readLine(text, source, line, lineOptions);
@@ -126,7 +131,6 @@ export async function findTraceEnds(
   }
   return new TraceEnds(last);
 }
-
 
 /**
  * Calls `visit` for each line of a plain file, by its raw bytes (no UTF-8 decoding,

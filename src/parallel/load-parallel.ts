@@ -111,7 +111,7 @@ class WorkerPool {
     const { lineFilter: _filter, onDocument: _document, ...load } = options;
     for (let index = 0; index < count; index++) {
       const input: WorkerInput = { index, count, load, output };
-      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: !process.env.TL_DEBUG });
+      const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false });
       const state: WorkerState = { worker, diag: null, traces: null, chunks: [], texts: [], pos: 0, ended: false };
       this.states.push(state);
       worker.on('message', (message: WorkerMessage) => {
