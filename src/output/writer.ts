@@ -10,10 +10,11 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { TracelogError } from '../errors.js';
 
+/** Queued text is written once it holds this many characters (or bytes). */
 const CHUNK_CHARS = 64 * 1024;
 
 export class OutputWriter {
-  private buffer: string[] = [];
+  private buffer: Array<string | Uint8Array> = [];
   private size = 0;
   private failure: Error | null = null;
   /** The reader went away (EPIPE): stop producing. */
@@ -33,14 +34,9 @@ export class OutputWriter {
     });
   }
 
-  /** Queues text; flushes when the queue is large. Bytes (UTF-8) go out after what is queued. */
+  /** Queues text (or its UTF-8 bytes); flushes when the queue is large. */
   async write(text: string | Uint8Array): Promise<void> {
     if (this.closed) return;
-    if (typeof text !== 'string') {
-      await this.flush();
-      if (!this.closed && !this.stream.write(text)) await this.waitDrain();
-      return;
-    }
     this.buffer.push(text);
     this.size += text.length;
     if (this.size >= CHUNK_CHARS) await this.flush();
@@ -53,10 +49,11 @@ export class OutputWriter {
 
   async flush(): Promise<void> {
     if (this.closed || this.buffer.length === 0) return;
-    const text = this.buffer.join('');
+    const parts = this.buffer;
     this.buffer = [];
     this.size = 0;
-    if (!this.stream.write(text)) await this.waitDrain();
+    const data = parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    if (!this.stream.write(data)) await this.waitDrain();
   }
 
   private waitDrain(): Promise<void> {
