@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogGenerator } from '../../bench/generate.js';
 import { FIXTURES, ROOT, STACK_TRACE, runCli } from '../helpers/cli.js';
+import { damagedLogs } from '../helpers/damage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelog-early-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -95,21 +96,11 @@ test('several files: a trace whose lines are in both is written once, whole', as
 });
 
 test('damaged logs (random byte mutations, seeded): a file gives what stdin gives', async () => {
-  const base = createLogGenerator({ seed: 9 }).take(1500);
-  let seed = 1127;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
   const insertions = ['"', '{', '}', '\n', '\r\n', '\0', '\\', ',', ':', '\xff', '"trace_id":"', '"traceId":"t1",', '"trace":{"id":"x"},', '[', '{"trace_id":"late"}\n'];
-  for (let round = 0; round < 3; round++) {
-    let text = base;
-    for (let k = 0; k < 60; k++) {
-      const at = Math.floor(random() * text.length);
-      const r = random();
-      if (r < 0.4) text = text.slice(0, at) + insertions[Math.floor(random() * insertions.length)] + text.slice(at);
-      else if (r < 0.7) text = text.slice(0, at) + text.slice(at + Math.floor(random() * 20));
-      else text = text.slice(0, at) + String.fromCharCode(Math.floor(random() * 256)) + text.slice(at + 1);
-    }
+  const logs = damagedLogs(createLogGenerator({ seed: 9 }).take(1500), { seed: 1127, rounds: 3, mutations: 60, insertions });
+  for (const [round, bytes] of logs.entries()) {
     const damaged = join(dir, `damaged-${round}.log`);
-    writeFileSync(damaged, Buffer.from(text, 'latin1'));
+    writeFileSync(damaged, bytes);
     for (const command of [['convert', '--format', 'traces'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json'], ['stats', '--format', 'json']]) {
       await sameAsStdin(command, damaged, `${command.join(' ')} on damaged log ${round}`);
     }

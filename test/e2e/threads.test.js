@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogGenerator } from '../../bench/generate.js';
 import { BIN, FIXTURES, ROOT, STACK_TRACE, cliEnv, runCli } from '../helpers/cli.js';
+import { damagedLogs } from '../helpers/damage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelog-threads-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -160,21 +161,11 @@ test('SIGINT while worker threads read: exit 130, no output file, no temporary f
 });
 
 test('damaged logs (random byte mutations, seeded): the same output from 1 and 2 threads', async () => {
-  const base = createLogGenerator({ seed: 3 }).take(1500);
-  let seed = 20261127;
-  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
   const insertions = ['"', '{', '}', '\n', '\0', '\\', ',', ':', '\xff', '"trace_id":"', '"dd.trace_id":123456789012345678901,', '"trace":{"id":"x"},'];
-  for (let round = 0; round < 4; round++) {
-    let text = base;
-    for (let k = 0; k < 40; k++) {
-      const at = Math.floor(random() * text.length);
-      const r = random();
-      if (r < 0.4) text = text.slice(0, at) + insertions[Math.floor(random() * insertions.length)] + text.slice(at);
-      else if (r < 0.7) text = text.slice(0, at) + text.slice(at + Math.floor(random() * 20));
-      else text = text.slice(0, at) + String.fromCharCode(Math.floor(random() * 256)) + text.slice(at + 1);
-    }
+  const logs = damagedLogs(createLogGenerator({ seed: 3 }).take(1500), { seed: 20261127, rounds: 4, mutations: 40, insertions });
+  for (const [round, bytes] of logs.entries()) {
     const damaged = join(dir, `damaged-${round}.log`);
-    writeFileSync(damaged, Buffer.from(text, 'latin1'));
+    writeFileSync(damaged, bytes);
     for (const command of [['convert', '--format', 'traces'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json']]) {
       const one = await runCli([...command, '--threads', '1', damaged]);
       const two = await runCli([...command, '--threads', '2', damaged]);
