@@ -3,16 +3,17 @@
  * or, with a share of one, in the main thread. Every line of the files is read, but
  * only the lines whose trace is this share's are parsed (and the lines whose trace
  * cannot be told from the raw text, keeping only this share's records of those).
- * Traces to be written as text are written as soon as their last line has gone by
- * (ends.ts), so only the traces in flight are held as objects.
+ * Traces to be written as text, or handed to a caller that takes them in any order
+ * (check, stats), go as soon as their last line has gone by (ends.ts), so only the
+ * traces in flight are held as objects.
  */
+import { setFlagsFromString } from 'node:v8';
 import { Diagnostics } from '../diagnostics.js';
 import type { SkipReason } from '../extract/line.js';
 import type { Io } from '../commands/io.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
 import { Assembler } from '../trace/assemble.js';
 import { TracelogError } from '../errors.js';
-import { setFlagsFromString } from 'node:v8';
 import { findTraceEnds, type TraceEnds } from './ends.js';
 import { ownerOf, sniffTraceId } from './route.js';
 import type { Trace } from '../types.js';
