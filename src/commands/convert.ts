@@ -17,6 +17,7 @@ import { STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, ty
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
+import type { TextOutput } from '../parallel/written.js';
 
 export type ConvertFormat = 'spans' | 'traces' | 'otlp' | 'zipkin' | 'jaeger' | 'chrome';
 
@@ -142,10 +143,16 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
     await out.writer.write(writer.start());
     const texts = await convertEarly(options, io, diagnostics);
     if (texts) {
+      // Zipkin and Jaeger traces are elements of one list.
+      const list = options.format === 'zipkin' || options.format === 'jaeger';
+      let first = true;
       // Every trace's problems are counted, as when one thread reads, even once the reader has gone.
       for await (const [text, problems] of texts) {
         diagnostics.problems.push(...problems);
-        if (text !== null && !out.writer.closed && !io.signal?.aborted) await out.writer.write(text);
+        if (text === null || out.writer.closed || io.signal?.aborted) continue;
+        if (list && !first) await out.writer.write(',');
+        first = false;
+        await out.writer.write(text);
       }
     } else await streamTraces(convertLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
       // A reader that went away (`| head`) has seen enough: stop reading too.
@@ -173,13 +180,25 @@ function convertLoadOptions(options: ConvertOptions): LoadOptions {
 }
 
 /**
- * Span JSON of an input read whole, written as each trace's last line goes by (and by
- * worker threads for a large input); null when the input is read the plain way.
+ * Each trace of an input read whole, written as its last line goes by (and by worker
+ * threads for a large input): span JSON, or the trace's elements of a Zipkin or Jaeger
+ * list. Null when the input is read the plain way, and for OTLP and Chrome, whose
+ * documents group traces.
  */
 async function convertEarly(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<AsyncGenerator<[Uint8Array | null, string[]]> | null> {
-  if (options.follow || (options.format !== 'spans' && options.format !== 'traces')) return null;
-  return streamTexts(convertLoadOptions(options), { kind: options.format === 'traces' ? 'trace-json' : 'spans' }, io, diagnostics);
+  if (options.follow) return null;
+  const output = EARLY_OUTPUT[options.format];
+  return output ? streamTexts(convertLoadOptions(options), output, io, diagnostics) : null;
 }
+
+const EARLY_OUTPUT: Record<ConvertFormat, TextOutput | null> = {
+  spans: { kind: 'spans' },
+  traces: { kind: 'trace-json' },
+  zipkin: { kind: 'zipkin' },
+  jaeger: { kind: 'jaeger' },
+  otlp: null,
+  chrome: null,
+};
 
 /**
  * `--endpoint`: OTLP requests are produced as traces complete and POSTed one at a

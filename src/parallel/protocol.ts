@@ -16,6 +16,9 @@ export type WorkerOutput =
   | { kind: 'traces' }
   | { kind: 'spans' }
   | { kind: 'trace-json' }
+  /** The trace's elements of a Zipkin span list or a Jaeger `data` array, comma-joined: the caller puts the commas between traces. */
+  | { kind: 'zipkin' }
+  | { kind: 'jaeger' }
   | { kind: 'view'; render: WaterfallOptions; select: SelectOptions };
 
 export interface WorkerInput {

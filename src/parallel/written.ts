@@ -1,9 +1,11 @@
 /**
- * Traces written as text (span JSON, waterfalls) as soon as they are finished,
+ * Traces written as text (span JSON, Zipkin or Jaeger elements, waterfalls) as soon as they are finished,
  * held as UTF-8 bytes outside the JS heap, and handed out in start order (start
  * time, then first appearance) in chunks of one buffer each. Pure.
  */
+import { toJaegerTrace } from '../export/jaeger.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
+import { toZipkinSpans } from '../export/zipkin.js';
 import { renderWaterfall } from '../render/waterfall.js';
 import { matchesTrace } from '../trace/select.js';
 import type { Trace } from '../types.js';
@@ -50,6 +52,14 @@ export class Written {
         break;
       case 'trace-json':
         text = Buffer.from(`${traceToJson(trace)}\n`);
+        break;
+      case 'zipkin': {
+        const spans = toZipkinSpans([trace]);
+        if (spans.length > 0) text = Buffer.from(spans.map((s) => JSON.stringify(s)).join(','));
+        break;
+      }
+      case 'jaeger':
+        text = Buffer.from(JSON.stringify(toJaegerTrace(trace)));
         break;
       case 'view':
         if (!matchesTrace(trace, output.select)) break;

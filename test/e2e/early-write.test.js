@@ -19,6 +19,8 @@ writeFileSync(generated, createLogGenerator({ seed: 5 }).take(8000));
 const COMMANDS = [
   ['convert'],
   ['convert', '--format', 'traces'],
+  ['convert', '--format', 'zipkin'],
+  ['convert', '--format', 'jaeger'],
   ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
   ['view', '--no-follow', '--errors', '--limit', '4', '--width', '70'],
   ['view', '--no-follow', '--color', '--all-tags', '--limit', '2'],
@@ -101,7 +103,7 @@ test('damaged logs (random byte mutations, seeded): a file gives what stdin give
   for (const [round, bytes] of logs.entries()) {
     const damaged = join(dir, `damaged-${round}.log`);
     writeFileSync(damaged, bytes);
-    for (const command of [['convert', '--format', 'traces'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json'], ['stats', '--format', 'json']]) {
+    for (const command of [['convert', '--format', 'traces'], ['convert', '--format', 'zipkin'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json'], ['stats', '--format', 'json']]) {
       await sameAsStdin(command, damaged, `${command.join(' ')} on damaged log ${round}`);
     }
   }

@@ -50,6 +50,8 @@ const COMMANDS = [
   ['convert'],
   ['convert', '--format', 'traces'],
   ['convert', '--format', 'otlp'],
+  ['convert', '--format', 'zipkin'],
+  ['convert', '--format', 'jaeger'],
   ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
   ['view', '--no-follow', '--errors', '--service', 'payments', '--limit', '7', '--width', '60'],
   ['view', '--no-follow', '--limit', '3'],
