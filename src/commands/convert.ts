@@ -7,17 +7,14 @@
 import { Diagnostics } from '../diagnostics.js';
 import { EXIT_USAGE, TracelogError } from '../errors.js';
 import { toChromeTrace } from '../export/chrome.js';
-import { toJaegerTrace } from '../export/jaeger.js';
 import { toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
-import { traceToJson, traceToSpanLines } from '../export/spans.js';
-import { toZipkinSpans } from '../export/zipkin.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
 import { STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
-import type { TextOutput } from '../parallel/written.js';
+import { traceText, type TextOutput } from '../parallel/written.js';
 
 export type ConvertFormat = 'spans' | 'traces' | 'otlp' | 'zipkin' | 'jaeger' | 'chrome';
 
@@ -74,23 +71,23 @@ function otlpWriter(options: OtlpOptions, follow: boolean): FormatWriter {
 }
 
 /** A JSON array (Zipkin) or `{data:[…]}` (Jaeger) written element by element; JSONL in follow mode. */
-function listWriter(open: string, close: string, items: (trace: Trace) => unknown[], follow: boolean): FormatWriter {
+function listWriter(open: string, close: string, output: TextOutput, follow: boolean): FormatWriter {
   let first = true;
   if (follow) {
     return {
       start: () => '',
-      trace: (trace) => `${open}${items(trace).map((i) => JSON.stringify(i)).join(',')}${close}\n`,
+      trace: (trace) => `${open}${traceText(output, trace) ?? ''}${close}\n`,
       end: () => '',
     };
   }
   return {
     start: () => open,
     trace(trace) {
-      const parts = items(trace).map((i) => JSON.stringify(i));
-      if (parts.length === 0) return '';
-      const text = `${first ? '' : ','}${parts.join(',')}`;
+      const text = traceText(output, trace);
+      if (text === null) return '';
+      const separated = `${first ? '' : ','}${text}`;
       first = false;
-      return text;
+      return separated;
     },
     end: () => `${close}\n`,
   };
@@ -110,9 +107,10 @@ function chromeWriter(follow: boolean): FormatWriter {
 }
 
 function spanWriter(format: 'spans' | 'traces'): FormatWriter {
+  const output: TextOutput = { kind: format === 'traces' ? 'trace-json' : 'spans' };
   return {
     start: () => '',
-    trace: (trace) => (format === 'traces' ? `${traceToJson(trace)}\n` : traceToSpanLines(trace).map((l) => `${l}\n`).join('')),
+    trace: (trace) => traceText(output, trace)!,
     end: () => '',
   };
 }
@@ -125,9 +123,9 @@ export function formatWriter(format: ConvertFormat, follow: boolean, otlp: OtlpO
     case 'otlp':
       return otlpWriter(otlp, follow);
     case 'zipkin':
-      return listWriter('[', ']', (t) => toZipkinSpans([t]), follow);
+      return listWriter('[', ']', { kind: 'zipkin' }, follow);
     case 'jaeger':
-      return listWriter('{"data":[', '],"total":0,"limit":0,"offset":0,"errors":null}', (t) => [toJaegerTrace(t)], follow);
+      return listWriter('{"data":[', '],"total":0,"limit":0,"offset":0,"errors":null}', { kind: 'jaeger' }, follow);
     case 'chrome':
       return chromeWriter(follow);
   }

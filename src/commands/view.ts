@@ -6,7 +6,6 @@
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import { renderSummary } from '../render/summary.js';
-import { renderWaterfall } from '../render/waterfall.js';
 import { matchesTrace, selectTraces, type SelectOptions } from '../trace/select.js';
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
@@ -14,6 +13,7 @@ import type { Io } from './io.js';
 import { loadTraces, STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
+import { traceText } from '../parallel/written.js';
 
 export const DEFAULT_WIDTH_COLS = 100;
 
@@ -84,7 +84,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     return out.writer.closed || count >= limit ? STOP : undefined;
   };
   const write = (trace: Trace): Promise<void | typeof STOP> =>
-    out.writer.closed || count >= limit ? Promise.resolve(STOP) : writeText(renderWaterfall(trace, render).map((line) => `${line}\n`).join(''), trace);
+    out.writer.closed || count >= limit ? Promise.resolve(STOP) : writeText(traceText({ kind: 'view', render, select: options.select }, trace)!, trace);
   // Waterfalls in start order of the traces a filter keeps can be drawn as each trace's last
   // line goes by (and by worker threads), so only the traces in flight are held.
   const drawnEarly = !follow && !options.summary && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start';

@@ -319,15 +319,19 @@ export async function eachTraceHere(
   const { lineFilter: _filter, onDocument: _document, ...rest } = options;
   const fileBytes = fileSizes(rest.files);
   if (rest.files.length === 0 || fileBytes === null || rest.lineOptions.overrides?.trace) return false;
-  const problems: Array<readonly [Trace, number]> = [];
-  const share = await readShare({ index: 0, count: 1, load: { ...rest, fileBytes }, output: { kind: 'traces' } }, io, (built) => {
-    const [trace, order] = built;
-    if (trace.problems.length > 0) problems.push([{ ...trace, roots: [] }, order]);
+  // Problems are reported in start order: start, first appearance and the problems of each trace that has some.
+  const problems: Ordered & { lists: string[][] } = { starts: [], orders: [], lists: [] };
+  const share = await readShare({ index: 0, count: 1, load: { ...rest, fileBytes }, output: { kind: 'traces' } }, io, ([trace, order]) => {
+    if (trace.problems.length > 0) {
+      problems.starts.push(trace.startNs);
+      problems.orders.push(order);
+      problems.lists.push(trace.problems);
+    }
     onTrace(trace, order);
   });
   if (share.kind === 'fallback' || !keep()) return false;
   addDiagnostics(diagnostics, [share.diag]);
-  problems.sort(([a, i], [b, j]) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : i - j));
-  for (const [trace] of problems) diagnostics.problems.push(...trace.problems);
+  const byStart = problems.lists.map((_, i) => i).sort((i, j) => (before(problems, i, problems, j) ? -1 : before(problems, j, problems, i) ? 1 : 0));
+  for (const i of byStart) diagnostics.problems.push(...problems.lists[i]!);
   return true;
 }

@@ -40,31 +40,15 @@ export class Written {
     this.limit = output.kind === 'view' ? (output.select.limit ?? Infinity) : Infinity;
   }
 
-  add(built: readonly [Trace, number] | undefined): void {
-    if (!built) return;
+  add(built: readonly [Trace, number]): void {
     const [trace, order] = built;
     const output = this.output;
     let text: Buffer | null = null;
     let shown: Trace | null = null;
-    switch (output.kind) {
-      case 'spans':
-        text = Buffer.from(traceToSpanLines(trace).map((l) => `${l}\n`).join(''));
-        break;
-      case 'trace-json':
-        text = Buffer.from(`${traceToJson(trace)}\n`);
-        break;
-      case 'zipkin': {
-        const spans = toZipkinSpans([trace]);
-        if (spans.length > 0) text = Buffer.from(spans.map((s) => JSON.stringify(s)).join(','));
-        break;
-      }
-      case 'jaeger':
-        text = Buffer.from(JSON.stringify(toJaegerTrace(trace)));
-        break;
-      case 'view':
-        if (!matchesTrace(trace, output.select)) break;
-        if (this.limit === Infinity) text = this.draw(trace);
-        else shown = trace;
+    if (output.kind !== 'view') text = toBytes(traceText(output, trace));
+    else if (matchesTrace(trace, output.select)) {
+      if (this.limit === Infinity) text = toBytes(traceText(output, trace));
+      else shown = trace;
     }
     if (text === null && shown === null && trace.problems.length === 0) return;
     this.entries.push({ start: trace.startNs, order, text, trace: shown, problems: trace.problems });
@@ -82,11 +66,6 @@ export class Written {
     this.shown = Math.min(shown, this.limit);
   }
 
-  private draw(trace: Trace): Buffer {
-    const output = this.output as Extract<TextOutput, { kind: 'view' }>;
-    return Buffer.from(renderWaterfall(trace, output.render).map((l) => `${l}\n`).join(''));
-  }
-
   /** Everything held, in start order, in chunks; each entry is let go once copied into one. */
   *drain(): Generator<TextChunk> {
     if (this.limit !== Infinity) this.prune();
@@ -98,7 +77,7 @@ export class Written {
     for (let i = 0; i < entries.length; i++) {
       const entry = entries[i]!;
       if (entry.trace) {
-        entry.text = this.draw(entry.trace);
+        entry.text = toBytes(traceText(this.output, entry.trace));
         entry.trace = null;
       }
       bytes += entry.text?.length ?? 0;
@@ -109,6 +88,32 @@ export class Written {
       }
     }
   }
+}
+
+/**
+ * One trace as its output writes it: span JSON lines, one trace's JSON line, the trace's
+ * elements of a Zipkin span list or a Jaeger `data` array (comma-joined; null when it has
+ * none), or its waterfall.
+ */
+export function traceText(output: TextOutput, trace: Trace): string | null {
+  switch (output.kind) {
+    case 'spans':
+      return traceToSpanLines(trace).map((l) => `${l}\n`).join('');
+    case 'trace-json':
+      return `${traceToJson(trace)}\n`;
+    case 'zipkin': {
+      const spans = toZipkinSpans([trace]);
+      return spans.length > 0 ? spans.map((s) => JSON.stringify(s)).join(',') : null;
+    }
+    case 'jaeger':
+      return JSON.stringify(toJaegerTrace(trace));
+    case 'view':
+      return renderWaterfall(trace, output.render).map((l) => `${l}\n`).join('');
+  }
+}
+
+function toBytes(text: string | null): Buffer | null {
+  return text === null ? null : Buffer.from(text);
 }
 
 function toChunk(entries: Entry[], from: number, to: number, bytes: number): TextChunk {
