@@ -145,7 +145,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
       const list = options.format === 'zipkin' || options.format === 'jaeger';
       let first = true;
       // Every trace's problems are counted, as when one thread reads, even once the reader has gone.
-      for await (const [text, problems] of texts) {
+      for (const [text, problems] of texts) {
         diagnostics.problems.push(...problems);
         if (text === null || out.writer.closed || io.signal?.aborted) continue;
         if (list && !first) await out.writer.write(',');
@@ -183,7 +183,7 @@ function convertLoadOptions(options: ConvertOptions): LoadOptions {
  * list. Null when the input is read the plain way, and for OTLP and Chrome, whose
  * documents group traces.
  */
-async function convertEarly(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<AsyncGenerator<[Uint8Array | null, string[]]> | null> {
+async function convertEarly(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
   if (options.follow) return null;
   const output = EARLY_OUTPUT[options.format];
   return output ? streamTexts(convertLoadOptions(options), output, io, diagnostics) : null;

@@ -192,7 +192,7 @@ export async function streamTexts(
   output: TextOutput,
   io: Io,
   diagnostics: Diagnostics,
-): Promise<AsyncGenerator<[Uint8Array | null, string[]]> | null> {
+): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
   if (options.files.length === 0 || options.lineOptions.overrides?.trace) return null;
   const parallel = await parallelLoader(options, true);
   const texts = parallel && (await parallel.load.streamTextsInWorkers(parallel.options, parallel.count, output, io, diagnostics));

@@ -93,7 +93,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     if (rendered) {
       // Every trace's problems are counted, as when one thread reads, even after --limit or a closed reader.
       let stopped = false;
-      for await (const [text, problems] of rendered) {
+      for (const [text, problems] of rendered) {
         diagnostics.problems.push(...problems);
         if (stopped || text === null) continue;
         if (io.signal?.aborted || (await writeText(text)) === STOP) stopped = true;

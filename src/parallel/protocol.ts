@@ -56,14 +56,13 @@ export interface TextChunk extends Ordered {
 }
 
 /**
- * Worker → main. Trace objects come in one message; texts in chunks, after a
- * `read` (all input read, nothing needs the one-thread reader) and before an `end`.
+ * Worker → main. Trace objects come in one message; texts in chunks as traces end,
+ * then a `read` (all input read, nothing needs the one-thread reader).
  */
 export type WorkerMessage =
   | (Ordered & { kind: 'traces'; diag: WorkerDiagnostics; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
   | { kind: 'read'; diag: WorkerDiagnostics }
   | TextChunk
-  | { kind: 'end' }
   /** The input needs the one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }
   | { kind: 'error'; message: string };

@@ -18,7 +18,6 @@ import { findTraceEnds, type TraceEnds } from './ends.js';
 import { ownerOf, sniffTraceId } from './route.js';
 import type { Trace } from '../types.js';
 import type { WorkerDiagnostics, WorkerInput } from './protocol.js';
-import { Written } from './written.js';
 
 /** Thrown to stop reading when this plan cannot give the one-thread result. */
 class Fallback extends TracelogError {
@@ -31,26 +30,24 @@ class Fallback extends TracelogError {
 const RECORDS_PER_LINE = 2 ** 20;
 
 export type Share =
-  | { kind: 'read'; diag: WorkerDiagnostics; assembler: Assembler; written: Written | null }
+  | { kind: 'read'; diag: WorkerDiagnostics; assembler: Assembler }
   /** The input needs the plain one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string };
 
 /**
- * Reads this share. Traces written as text, or handed to `sink` (in any order, with
- * their first appearance), are let go as soon as their last line has gone by; others
- * are all in the assembler at the end.
+ * Reads this share. With `release`, each trace is handed to it (in any order, with its
+ * first appearance) as soon as its last line has gone by; without, all are in the
+ * assembler at the end.
  */
-export async function readShare(input: WorkerInput, io: Io, sink?: (built: readonly [Trace, number]) => void): Promise<Share> {
-  const { index, count, output } = input;
+export async function readShare(input: WorkerInput, io: Io, release?: (built: readonly [Trace, number]) => void): Promise<Share> {
+  const { index, count } = input;
   const owns = (traceId: string): boolean => count === 1 || ownerOf(traceId, count) === index;
-  const written = sink || output.kind === 'traces' ? null : new Written(output);
-  const release = sink ?? (written ? (built: readonly [Trace, number]) => written.add(built) : null);
   const ends = release && (await findTraceEnds(input.load, owns, io));
   // In one thread, without the ends nothing is gained over the plain reader.
   if (count === 1 && !ends) return { kind: 'fallback', reason: 'trace ends not found' };
   if (ends) tightHeap(true);
   try {
-    return await readLines(input, io, owns, ends, release, written);
+    return await readLines(input, io, owns, ends ?? null, release ?? null);
   } finally {
     if (ends) tightHeap(false);
   }
@@ -73,7 +70,6 @@ async function readLines(
   owns: (traceId: string) => boolean,
   ends: TraceEnds | null,
   release: ((built: readonly [Trace, number]) => void) | null,
-  written: Written | null,
 ): Promise<Share> {
   const { index, count } = input;
   let seq = -1;
@@ -134,5 +130,5 @@ async function readLines(
   }
   if (release) for (const built of assembler.finishOrdered()) release(built);
   const diag = { lines: diagnostics.lines, skipped: diagnostics.skipped, firstSkip: diagnostics.firstSkip, firstSkipSeq, failures: diagnostics.failures };
-  return { kind: 'read', diag, assembler, written };
+  return { kind: 'read', diag, assembler };
 }

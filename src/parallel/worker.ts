@@ -1,32 +1,38 @@
 /**
  * One worker thread of a parallel load (see load-parallel.ts and share.ts). It
  * posts its traces back — as objects in one message, or written as text (span
- * JSON, waterfalls) in chunks — with their start times and first appearances, so
- * the main thread can merge them into the order one thread gives.
+ * JSON, waterfalls) in chunks as they end — with their start times and first
+ * appearances, so the main thread can put them in the order one thread gives.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
 import { encodeLossless } from './lossless.js';
 import type { WorkerInput, WorkerMessage } from './protocol.js';
 import { readShare } from './share.js';
+import { Chunker, Written } from './written.js';
 
 async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
-  const share = await readShare(input, { stdinIsTTY: false } as Io);
-  if (share.kind === 'fallback') return post(share);
-  const { diag, assembler, written } = share;
-  if (written === null) {
-    const built = assembler.finishOrdered();
+  const io = { stdinIsTTY: false } as Io;
+  const { output } = input;
+  if (output.kind === 'traces') {
+    const share = await readShare(input, io);
+    if (share.kind === 'fallback') return post(share);
+    const built = share.assembler.finishOrdered();
     const traces = built.map(([trace]) => trace);
     const lossless: number[] = [];
     traces.forEach((trace, i) => {
       if (encodeLossless(trace)) lossless.push(i);
     });
-    return post({ kind: 'traces', diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
+    return post({ kind: 'traces', diag: share.diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
   }
-  // Texts go out in chunks whose bytes move to the main thread without a copy.
-  post({ kind: 'read', diag });
-  for (const chunk of written.drain()) post(chunk, [chunk.data.buffer as ArrayBuffer]);
-  post({ kind: 'end' });
+  // Each trace is written as it ends; its bytes go out in chunks that move to the main thread without a copy.
+  const chunker = new Chunker((chunk) => post(chunk, [chunk.data.buffer as ArrayBuffer]));
+  const written = new Written(output, chunker.add);
+  const share = await readShare(input, io, (built) => written.add(built));
+  if (share.kind === 'fallback') return post(share);
+  written.finish();
+  chunker.flush();
+  post({ kind: 'read', diag: share.diag });
 }
 
 const port = parentPort!;

@@ -1,7 +1,7 @@
 /**
- * Traces written as text (span JSON, Zipkin or Jaeger elements, waterfalls) as soon as they are finished,
- * held as UTF-8 bytes outside the JS heap, and handed out in start order (start
- * time, then first appearance) in chunks of one buffer each. Pure.
+ * Traces written as text (span JSON, Zipkin or Jaeger elements, waterfalls) as soon as
+ * they are finished, handed on with their start time and first appearance (the caller
+ * puts them in start order). Pure.
  */
 import { toJaegerTrace } from '../export/jaeger.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
@@ -13,81 +13,106 @@ import type { TextChunk, WorkerOutput } from './protocol.js';
 
 export type TextOutput = Exclude<WorkerOutput, { kind: 'traces' }>;
 
-interface Entry {
+/** Where written traces go: text null for a trace with none (a view does not show it) but with problems. */
+export type TextSink = (start: bigint, order: number, text: string | null, problems: string[]) => void;
+
+interface Kept {
   start: bigint;
   order: number;
-  text: Buffer | null;
-  /** A view with --limit: the trace, drawn once the first --limit are known. */
-  trace: Trace | null;
-  problems: string[];
+  trace: Trace;
 }
 
-/** A chunk is handed out once it holds this many bytes or traces. */
-const CHUNK_BYTES = 2 ** 20;
-const CHUNK_TRACES = 4096;
-
 /**
- * A trace a view does not show is kept only for its problems (reported as one thread
- * would, in start order). A view with --limit keeps only the first --limit traces it
- * shows, and draws them at the end.
+ * Writes each trace and hands it on. A trace a view does not show goes on only for its
+ * problems (reported as one thread would, in start order). A view with --limit keeps the
+ * first --limit traces it shows, by start, and draws them at the end (`finish`).
  */
 export class Written {
-  private entries: Entry[] = [];
-  private shown = 0;
+  private kept: Kept[] = [];
   private readonly limit: number;
 
-  constructor(private readonly output: TextOutput) {
+  constructor(
+    private readonly output: TextOutput,
+    private readonly sink: TextSink,
+  ) {
     this.limit = output.kind === 'view' ? (output.select.limit ?? Infinity) : Infinity;
   }
 
   add(built: readonly [Trace, number]): void {
     const [trace, order] = built;
     const output = this.output;
-    let text: Buffer | null = null;
-    let shown: Trace | null = null;
-    if (output.kind !== 'view') text = toBytes(traceText(output, trace));
-    else if (matchesTrace(trace, output.select)) {
-      if (this.limit === Infinity) text = toBytes(traceText(output, trace));
-      else shown = trace;
+    if (output.kind === 'view' && !matchesTrace(trace, output.select)) {
+      if (trace.problems.length > 0) this.sink(trace.startNs, order, null, trace.problems);
+    } else if (this.limit === Infinity) {
+      const text = traceText(output, trace);
+      if (text !== null || trace.problems.length > 0) this.sink(trace.startNs, order, text, trace.problems);
+    } else {
+      this.kept.push({ start: trace.startNs, order, trace });
+      if (this.kept.length > 2 * this.limit + 1024) this.prune();
     }
-    if (text === null && shown === null && trace.problems.length === 0) return;
-    this.entries.push({ start: trace.startNs, order, text, trace: shown, problems: trace.problems });
-    if (shown && ++this.shown > 2 * this.limit + 1024) this.prune();
   }
 
-  /** Keeps the first --limit traces shown (and every trace's problems). */
+  /** Draws the traces a view with --limit kept. */
+  finish(): void {
+    this.prune();
+    for (const { start, order, trace } of this.kept) this.sink(start, order, traceText(this.output, trace), trace.problems);
+    this.kept = [];
+  }
+
+  /** Keeps the first --limit traces shown; the others go on for their problems. */
   private prune(): void {
-    this.entries.sort(byStart);
-    let shown = 0;
-    this.entries = this.entries.filter((e) => {
-      if (e.trace && ++shown > this.limit) e.trace = null;
-      return e.trace !== null || e.problems.length > 0;
-    });
-    this.shown = Math.min(shown, this.limit);
-  }
-
-  /** Everything held, in start order, in chunks; each entry is let go once copied into one. */
-  *drain(): Generator<TextChunk> {
-    if (this.limit !== Infinity) this.prune();
-    const entries = this.entries;
-    this.entries = [];
-    entries.sort(byStart);
-    let from = 0;
-    let bytes = 0;
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i]!;
-      if (entry.trace) {
-        entry.text = toBytes(traceText(this.output, entry.trace));
-        entry.trace = null;
-      }
-      bytes += entry.text?.length ?? 0;
-      if (bytes >= CHUNK_BYTES || i + 1 - from >= CHUNK_TRACES || i + 1 === entries.length) {
-        yield toChunk(entries, from, i + 1, bytes);
-        from = i + 1;
-        bytes = 0;
-      }
+    if (this.kept.length <= this.limit) return;
+    this.kept.sort(byStart);
+    for (const { start, order, trace } of this.kept.slice(this.limit)) {
+      if (trace.problems.length > 0) this.sink(start, order, null, trace.problems);
     }
+    this.kept.length = this.limit;
   }
+}
+
+/** A chunk is handed out once it holds this many bytes or traces. */
+const CHUNK_BYTES = 2 ** 20;
+const CHUNK_TRACES = 4096;
+
+/** Written traces gathered into chunks of about a MiB (a worker sends them as they fill). */
+export class Chunker {
+  private texts: Array<Buffer | null> = [];
+  private chunk = emptyChunk();
+  private bytes = 0;
+
+  constructor(private readonly send: (chunk: TextChunk) => void) {}
+
+  readonly add: TextSink = (start, order, text, problems) => {
+    const bytes = text === null ? null : Buffer.from(text);
+    const chunk = this.chunk;
+    chunk.starts.push(start);
+    chunk.orders.push(order);
+    chunk.problems.push(problems);
+    chunk.lengths.push(bytes === null ? -1 : bytes.length);
+    this.texts.push(bytes);
+    this.bytes += bytes?.length ?? 0;
+    if (this.bytes >= CHUNK_BYTES || this.texts.length >= CHUNK_TRACES) this.flush();
+  };
+
+  flush(): void {
+    if (this.texts.length === 0) return;
+    const chunk = this.chunk;
+    chunk.data = new Uint8Array(this.bytes);
+    let at = 0;
+    for (const text of this.texts) {
+      if (text === null) continue;
+      chunk.data.set(text, at);
+      at += text.length;
+    }
+    this.chunk = emptyChunk();
+    this.texts = [];
+    this.bytes = 0;
+    this.send(chunk);
+  }
+}
+
+function emptyChunk(): TextChunk {
+  return { kind: 'texts', starts: [], orders: [], lengths: [], problems: [], data: new Uint8Array(0) };
 }
 
 /**
@@ -112,28 +137,6 @@ export function traceText(output: TextOutput, trace: Trace): string | null {
   }
 }
 
-function toBytes(text: string | null): Buffer | null {
-  return text === null ? null : Buffer.from(text);
-}
-
-function toChunk(entries: Entry[], from: number, to: number, bytes: number): TextChunk {
-  const chunk: TextChunk = { kind: 'texts', starts: [], orders: [], lengths: [], problems: [], data: new Uint8Array(bytes) };
-  let at = 0;
-  for (let i = from; i < to; i++) {
-    const entry = entries[i]!;
-    (entries as unknown[])[i] = undefined;
-    chunk.starts.push(entry.start);
-    chunk.orders.push(entry.order);
-    chunk.problems.push(entry.problems);
-    chunk.lengths.push(entry.text === null ? -1 : entry.text.length);
-    if (entry.text) {
-      chunk.data.set(entry.text, at);
-      at += entry.text.length;
-    }
-  }
-  return chunk;
-}
-
 /** The texts of a chunk, each a view of its data (null where a trace has none). */
 export function chunkTexts(chunk: TextChunk): Array<Uint8Array | null> {
   let at = 0;
@@ -145,6 +148,6 @@ export function chunkTexts(chunk: TextChunk): Array<Uint8Array | null> {
   });
 }
 
-function byStart(a: Entry, b: Entry): number {
+function byStart(a: Kept, b: Kept): number {
   return a.start < b.start ? -1 : a.start > b.start ? 1 : a.order - b.order;
 }

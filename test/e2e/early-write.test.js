@@ -3,11 +3,11 @@
 // for byte what the plain reader gives — which is how stdin, read once, is read.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogGenerator } from '../../bench/generate.js';
-import { FIXTURES, ROOT, STACK_TRACE, runCli } from '../helpers/cli.js';
+import { FIXTURES, ROOT, STACK_TRACE, cliEnv, runCli } from '../helpers/cli.js';
 import { damagedLogs } from '../helpers/damage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelog-early-'));
@@ -84,6 +84,24 @@ test('a line whose raw text names another trace than its fields: the file is rea
   const one = await sameAsStdin(['convert'], misleading, 'misleading');
   const spans = one.stdout.trim().split('\n').map((l) => JSON.parse(l));
   assert.deepEqual(spans.map((s) => [s.traceId, s.spanId]), [['B', '1'], ['B', '2'], ['A', '9']]);
+});
+
+test('output past TRACELOG_MEMORY_BYTES waits in a temporary file: the same bytes, and no file is left behind', async () => {
+  const temp = join(dir, 'tmp');
+  mkdirSync(temp);
+  for (const [memory, tmp] of [['0', temp], ['100000', temp], ['0', join(dir, 'no-such-dir')]]) {
+    const env = cliEnv({ TRACELOG_MEMORY_BYTES: memory, TMPDIR: tmp });
+    for (const command of [['convert'], ['convert', '--format', 'zipkin'], ['view', '--no-follow', '--events', '--limit', '40'], ['view', '--no-follow']]) {
+      const plain = await runCli([...command, '--threads', '1'], { stdinFile: generated });
+      for (const threads of ['1', '2']) {
+        const spilled = await runCli([...command, '--threads', threads, generated], { env });
+        const label = `${command.join(' ')} --threads ${threads}, ${memory} bytes in memory, TMPDIR ${tmp}`;
+        assert.equal(spilled.stdout, plain.stdout, label);
+        assert.equal(spilled.code, plain.code, label);
+        assert.deepEqual(readdirSync(temp), [], `${label}: files left`);
+      }
+    }
+  }
 });
 
 test('several files: a trace whose lines are in both is written once, whole', async () => {

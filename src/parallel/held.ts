@@ -1,0 +1,115 @@
+/**
+ * Traces written as text before their turn: they come as each trace ends and go out
+ * in start order (start time, then first appearance) once every trace is known. The
+ * first `memoryBytes` are held in memory; the rest go to a spill file (spill.ts), so a
+ * large input's output does not wait in memory. I/O only through the spill given.
+ */
+import type { Spill } from './spill.js';
+
+/** Text held in memory before the rest goes to a spill file. */
+export const MEMORY_BYTES = 16 * 2 ** 20;
+/** Spilled texts are read back in pieces of about this size. */
+const READ_BYTES = 2 ** 20;
+
+export class HeldTexts {
+  private readonly starts: bigint[] = [];
+  private readonly orders: number[] = [];
+  private readonly problems: string[][] = [];
+  /** Held in memory (null: none, or spilled). */
+  private readonly texts: Array<Uint8Array | null> = [];
+  /** In the spill file: offset, or −1. */
+  private readonly offsets: number[] = [];
+  private readonly lengths: number[] = [];
+  private inMemory = 0;
+  private spill: Spill | null = null;
+  private spillTried = false;
+
+  /**
+   * @param openSpill makes the spill file when memory is full; null from it (or no
+   * function) keeps everything in memory.
+   */
+  constructor(
+    private readonly openSpill: (() => Spill | null) | null,
+    private readonly memoryBytes: number = MEMORY_BYTES,
+  ) {}
+
+  get size(): number {
+    return this.starts.length;
+  }
+
+  add(start: bigint, order: number, text: string | Uint8Array | null, problems: string[]): void {
+    let offset = -1;
+    let length = 0;
+    let kept: Uint8Array | null = null;
+    if (text !== null) {
+      const spill = this.inMemory >= this.memoryBytes ? this.spillFile() : null;
+      if (spill === null) {
+        kept = typeof text === 'string' ? Buffer.from(text) : text;
+        length = kept.length;
+        this.inMemory += length;
+      } else if (typeof text === 'string') [offset, length] = spill.appendText(text);
+      else {
+        offset = spill.append(text);
+        length = text.length;
+      }
+    }
+    this.starts.push(start);
+    this.orders.push(order);
+    this.problems.push(problems);
+    this.texts.push(kept);
+    this.offsets.push(offset);
+    this.lengths.push(text === null ? -1 : length);
+  }
+
+  /** Every text (null where a trace has none) with its trace's problems, in start order; then the spill file is closed. */
+  *inOrder(): Generator<[Uint8Array | null, string[]]> {
+    const { starts, orders } = this;
+    const order = starts.map((_, i) => i);
+    order.sort((i, j) => (starts[i]! < starts[j]! ? -1 : starts[i]! > starts[j]! ? 1 : orders[i]! - orders[j]!));
+    try {
+      for (let k = 0; k < order.length; ) {
+        const i = order[k]!;
+        if (this.offsets[i]! < 0) {
+          k++;
+          yield [this.texts[i]!, this.problems[i]!];
+          this.texts[i] = null;
+          continue;
+        }
+        // The next spilled texts in a row, read into one buffer.
+        let end = k;
+        let bytes = 0;
+        while (end < order.length && this.offsets[order[end]!]! >= 0 && (end === k || bytes + this.lengths[order[end]!]! <= READ_BYTES)) {
+          bytes += this.lengths[order[end]!]!;
+          end++;
+        }
+        const piece = Buffer.allocUnsafe(bytes);
+        const views: Uint8Array[] = [];
+        let at = 0;
+        for (let m = k; m < end; m++) {
+          const j = order[m]!;
+          const length = this.lengths[j]!;
+          this.spill!.read(piece, at, length, this.offsets[j]!);
+          views.push(piece.subarray(at, at + length));
+          at += length;
+        }
+        for (let m = k; m < end; m++) yield [views[m - k]!, this.problems[order[m]!]!];
+        k = end;
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  close(): void {
+    this.spill?.close();
+    this.spill = null;
+  }
+
+  private spillFile(): Spill | null {
+    if (!this.spillTried) {
+      this.spillTried = true;
+      this.spill = this.openSpill?.() ?? null;
+    }
+    return this.spill;
+  }
+}
