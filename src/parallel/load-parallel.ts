@@ -15,7 +15,7 @@ import type { Io } from '../commands/io.js';
 import type { LoadOptions } from '../commands/load.js';
 import type { Trace } from '../types.js';
 import { decodeLossless } from './lossless.js';
-import { readShare } from './share.js';
+import { readShare, tightHeap } from './share.js';
 import { HeldTexts, MEMORY_BYTES } from './held.js';
 import { openSpill } from './spill.js';
 import { chunkTexts, type TextOutput, Written } from './written.js';
@@ -241,6 +241,7 @@ export async function streamTextsInWorkers(
   diagnostics: Diagnostics,
 ): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
   const held = heldTexts(io);
+  tightHeap(true);
   const pool = new WorkerPool(options, count, output, io, (chunk) => {
     const texts = chunkTexts(chunk);
     for (let i = 0; i < texts.length; i++) held.add(chunk.starts[i]!, chunk.orders[i]!, texts[i]!, chunk.problems[i]!);
@@ -252,6 +253,7 @@ export async function streamTextsInWorkers(
     throw err;
   } finally {
     pool.close();
+    tightHeap(false);
   }
   if (pool.fallback) {
     held.close();

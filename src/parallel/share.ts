@@ -45,11 +45,13 @@ export async function readShare(input: WorkerInput, io: Io, release?: (built: re
   const ends = release && (await findTraceEnds(input.load, owns, io));
   // In one thread, without the ends nothing is gained over the plain reader.
   if (count === 1 && !ends) return { kind: 'fallback', reason: 'trace ends not found' };
-  if (ends) tightHeap(true);
+  // Worker threads share the process's flags: the main thread sets them for all (load-parallel.ts).
+  const tight = ends && count === 1;
+  if (tight) tightHeap(true);
   try {
     return await readLines(input, io, owns, ends ?? null, release ?? null);
   } finally {
-    if (ends) tightHeap(false);
+    if (tight) tightHeap(false);
   }
 }
 
@@ -57,10 +59,10 @@ export async function readShare(input: WorkerInput, io: Io, release?: (built: re
  * Only the traces in flight live long while traces are let go as they end, so V8 is asked
  * to at most double the heap after each full collection instead of growing it up to four
  * times: at 1,000,000 lines `check` peaks at 210–240 MB instead of 300 MB, for about 5%
- * more time (growing by half saved 90 MB but cost 20–30%). Flags are the process's: set
- * while such a read runs, then V8's default again.
+ * more time (growing by half saved 90 MB but cost 20–30%). Flags are the process's, worker
+ * threads' too: set by the main thread while such a read runs, then V8's default again.
  */
-function tightHeap(on: boolean): void {
+export function tightHeap(on: boolean): void {
   setFlagsFromString(`--heap-growing-percent=${on ? 100 : 0}`);
 }
 
