@@ -7,7 +7,7 @@
 import { Diagnostics } from '../diagnostics.js';
 import { EXIT_USAGE, TracelogError } from '../errors.js';
 import { toChromeTrace } from '../export/chrome.js';
-import { toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
+import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
 import { STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
@@ -39,34 +39,26 @@ interface FormatWriter {
   /** Text for one trace (may be empty while a batch fills). */
   trace(trace: Trace): string;
   end(): string;
+  /**
+   * For output that can be written as each trace's last line goes by (by worker threads
+   * too): what is written of a trace (`traceText`), and what then goes out for it.
+   */
+  early?: { output: TextOutput; written(text: Uint8Array): Array<string | Uint8Array> };
 }
 
-/**
- * Traces are turned into OTLP requests a few batches at a time: only the last request
- * of each group can be short, so few requests are nearly empty.
- */
-const BATCHES_PER_FLUSH = 8;
-
-/** One JSON document a line per group of traces: OTLP requests stay within their bounds. */
+/** OTLP requests as JSON lines, filled span by span (in follow mode, one or more per trace). */
 function otlpWriter(options: OtlpOptions, follow: boolean): FormatWriter {
-  let pending: Trace[] = [];
-  let pendingSpans = 0;
-  const maxSpans = options.maxSpans ?? 512;
-  const flush = (): string => {
-    if (pending.length === 0) return '';
-    const text = toOtlpRequests(pending, options).map((r) => `${JSON.stringify(r)}\n`).join('');
-    pending = [];
-    pendingSpans = 0;
-    return text;
-  };
+  const writer = new OtlpTextWriter(options);
+  const output: TextOutput = { kind: 'otlp' };
+  const decoder = new TextDecoder();
   return {
     start: () => '',
     trace(trace) {
-      pending.push(trace);
-      pendingSpans += trace.spanCount;
-      return follow || pendingSpans >= maxSpans * BATCHES_PER_FLUSH ? flush() : '';
+      const text = writer.addLines(traceText(output, trace) ?? '');
+      return follow ? text + writer.flush() : text;
     },
-    end: flush,
+    end: () => writer.flush(),
+    early: { output, written: (text) => [writer.addLines(decoder.decode(text))] },
   };
 }
 
@@ -80,16 +72,20 @@ function listWriter(open: string, close: string, output: TextOutput, follow: boo
       end: () => '',
     };
   }
+  // Commas go between the traces that have elements.
+  const separated = <T>(text: T): Array<string | T> => {
+    const pieces = first ? [text] : [',', text];
+    first = false;
+    return pieces;
+  };
   return {
     start: () => open,
     trace(trace) {
       const text = traceText(output, trace);
-      if (text === null) return '';
-      const separated = `${first ? '' : ','}${text}`;
-      first = false;
-      return separated;
+      return text === null ? '' : separated(text).join('');
     },
     end: () => `${close}\n`,
+    early: { output, written: separated },
   };
 }
 
@@ -112,6 +108,7 @@ function spanWriter(format: 'spans' | 'traces'): FormatWriter {
     start: () => '',
     trace: (trace) => traceText(output, trace)!,
     end: () => '',
+    early: { output, written: (text) => [text] },
   };
 }
 
@@ -139,18 +136,14 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   let ok = false;
   try {
     await out.writer.write(writer.start());
-    const texts = await convertEarly(options, io, diagnostics);
+    const early = options.follow ? undefined : writer.early;
+    const texts = early && (await streamTexts(convertLoadOptions(options), early.output, io, diagnostics));
     if (texts) {
-      // Zipkin and Jaeger traces are elements of one list.
-      const list = options.format === 'zipkin' || options.format === 'jaeger';
-      let first = true;
       // Every trace's problems are counted, as when one thread reads, even once the reader has gone.
       for (const [text, problems] of texts) {
         diagnostics.problems.push(...problems);
         if (text === null || out.writer.closed || io.signal?.aborted) continue;
-        if (list && !first) await out.writer.write(',');
-        first = false;
-        await out.writer.write(text);
+        for (const piece of early.written(text)) await out.writer.write(piece);
       }
     } else await streamTraces(convertLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
       // A reader that went away (`| head`) has seen enough: stop reading too.
@@ -178,25 +171,10 @@ function convertLoadOptions(options: ConvertOptions): LoadOptions {
 }
 
 /**
- * Each trace of an input read whole, written as its last line goes by (and by worker
- * threads for a large input): span JSON, or the trace's elements of a Zipkin or Jaeger
- * list. Null when the input is read the plain way, and for OTLP and Chrome, whose
- * documents group traces.
+ * Traces sent are turned into OTLP requests a few batches at a time: only the last
+ * request of each group can be short, so few requests are nearly empty.
  */
-async function convertEarly(options: ConvertOptions, io: Io, diagnostics: Diagnostics): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
-  if (options.follow) return null;
-  const output = EARLY_OUTPUT[options.format];
-  return output ? streamTexts(convertLoadOptions(options), output, io, diagnostics) : null;
-}
-
-const EARLY_OUTPUT: Record<ConvertFormat, TextOutput | null> = {
-  spans: { kind: 'spans' },
-  traces: { kind: 'trace-json' },
-  zipkin: { kind: 'zipkin' },
-  jaeger: { kind: 'jaeger' },
-  otlp: null,
-  chrome: null,
-};
+const BATCHES_PER_FLUSH = 8;
 
 /**
  * `--endpoint`: OTLP requests are produced as traces complete and POSTed one at a

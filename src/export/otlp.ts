@@ -93,55 +93,143 @@ export interface OtlpOptions {
  * send empty envelopes (B.1 "Transport").
  */
 export function toOtlpRequests(traces: readonly Trace[], options: OtlpOptions = {}): OtlpRequest[] {
-  const maxBytes = options.maxBytes ?? OTLP_DEFAULT_MAX_BYTES;
-  const maxSpans = Math.max(1, options.maxSpans ?? OTLP_DEFAULT_MAX_SPANS);
-  const emptyResourceBytes = new Map<string, number>();
   const requests: OtlpRequest[] = [];
-  let batch = new Map<string, OtlpSpan[]>();
-  let batchBytes = EMPTY_REQUEST_BYTES;
-  let batchSpans = 0;
-
-  // Exact size of what adding one span adds to the request's JSON text.
-  const addedBytes = (service: string, spanBytes: number): number => {
-    if (batch.has(service)) return spanBytes + 1;
-    let empty = emptyResourceBytes.get(service);
-    if (empty === undefined) {
-      empty = byteLength(JSON.stringify(makeResourceSpans(service, [], options.scopeVersion)));
-      emptyResourceBytes.set(service, empty);
-    }
-    return empty + spanBytes + (batch.size > 0 ? 1 : 0);
-  };
-  const flush = (): void => {
-    requests.push({
-      resourceSpans: [...batch].map(([service, spans]) => makeResourceSpans(service, spans, options.scopeVersion)),
-    });
-    batch = new Map();
-    batchBytes = EMPTY_REQUEST_BYTES;
-    batchSpans = 0;
-  };
-
+  const batcher = new Batcher<OtlpSpan>(options, (batch) => {
+    requests.push({ resourceSpans: [...batch].map(([service, spans]) => makeResourceSpans(service, spans, options.scopeVersion)) });
+  });
   for (const trace of traces) {
     for (const span of listSpans(trace)) {
-      const service = span.service ?? UNKNOWN_SERVICE;
       const otlpSpan = toOtlpSpan(span);
-      const spanBytes = byteLength(JSON.stringify(otlpSpan));
-      let added = addedBytes(service, spanBytes);
-      if (batchSpans > 0 && (batchSpans >= maxSpans || batchBytes + added > maxBytes)) {
-        flush();
-        added = addedBytes(service, spanBytes);
-      }
-      let spans = batch.get(service);
-      if (spans === undefined) {
-        spans = [];
-        batch.set(service, spans);
-      }
-      spans.push(otlpSpan);
-      batchBytes += added;
-      batchSpans += 1;
+      batcher.add(span.service ?? UNKNOWN_SERVICE, otlpSpan, byteLength(JSON.stringify(otlpSpan)));
     }
   }
-  if (batchSpans > 0) flush();
+  batcher.flush();
   return requests;
+}
+
+/**
+ * A trace's spans as `OtlpTextWriter.add` takes them, one a line: the service as a JSON
+ * string, a tab, the span's OTLP/JSON (neither holds a raw tab or newline).
+ */
+export function otlpSpanLines(trace: Trace): string {
+  let text = '';
+  for (const span of listSpans(trace)) text += `${JSON.stringify(span.service ?? UNKNOWN_SERVICE)}\t${JSON.stringify(toOtlpSpan(span))}\n`;
+  return text;
+}
+
+/**
+ * Requests written as JSON lines while spans come: `add` returns the text of a request
+ * a span did not fit in (else ''), `flush` the last. Each line is what
+ * `JSON.stringify` gives for the request `toOtlpRequests` would make of the same spans.
+ */
+export class OtlpTextWriter {
+  private readonly batcher: Batcher<string>;
+  private readonly resources = new Map<string, [string, string]>();
+  private text = '';
+
+  constructor(private readonly options: OtlpOptions = {}) {
+    this.batcher = new Batcher<string>(options, (batch) => {
+      const parts: string[] = [];
+      for (const [service, spans] of batch) {
+        const [head, tail] = this.resource(service);
+        parts.push(`${head}${spans.join(',')}${tail}`);
+      }
+      this.text += `{"resourceSpans":[${parts.join(',')}]}\n`;
+    });
+  }
+
+  /** Adds a trace's lines from `otlpSpanLines`. */
+  addLines(lines: string): string {
+    for (let at = 0; at < lines.length; ) {
+      const end = lines.indexOf('\n', at);
+      const tab = lines.indexOf('\t', at);
+      const spanJson = lines.slice(tab + 1, end);
+      this.batcher.add(JSON.parse(lines.slice(at, tab)) as string, spanJson, byteLength(spanJson));
+      at = end + 1;
+    }
+    return this.take();
+  }
+
+  flush(): string {
+    this.batcher.flush();
+    return this.take();
+  }
+
+  private take(): string {
+    const text = this.text;
+    this.text = '';
+    return text;
+  }
+
+  /** A service's resourceSpans text around its spans. */
+  private resource(service: string): [string, string] {
+    let parts = this.resources.get(service);
+    if (parts === undefined) {
+      const empty = JSON.stringify(makeResourceSpans(service, [], this.options.scopeVersion));
+      const at = empty.lastIndexOf('"spans":[]') + '"spans":['.length;
+      parts = [empty.slice(0, at), empty.slice(at)];
+      this.resources.set(service, parts);
+    }
+    return parts;
+  }
+}
+
+/**
+ * Spans gathered into requests in the order they come, grouped by service: a request
+ * is handed to `emit` when the next span would take it past `maxSpans` spans or
+ * `maxBytes` bytes of JSON (a single larger span gets a request of its own).
+ */
+class Batcher<T> {
+  private readonly maxBytes: number;
+  private readonly maxSpans: number;
+  private readonly emptyResourceBytes = new Map<string, number>();
+  private batch = new Map<string, T[]>();
+  private batchBytes = EMPTY_REQUEST_BYTES;
+  private batchSpans = 0;
+
+  constructor(
+    private readonly options: OtlpOptions,
+    private readonly emit: (batch: Map<string, T[]>) => void,
+  ) {
+    this.maxBytes = options.maxBytes ?? OTLP_DEFAULT_MAX_BYTES;
+    this.maxSpans = Math.max(1, options.maxSpans ?? OTLP_DEFAULT_MAX_SPANS);
+  }
+
+  add(service: string, span: T, spanBytes: number): void {
+    let added = this.addedBytes(service, spanBytes);
+    if (this.batchSpans > 0 && (this.batchSpans >= this.maxSpans || this.batchBytes + added > this.maxBytes)) {
+      this.flush();
+      added = this.addedBytes(service, spanBytes);
+    }
+    let spans = this.batch.get(service);
+    if (spans === undefined) {
+      spans = [];
+      this.batch.set(service, spans);
+    }
+    spans.push(span);
+    this.batchBytes += added;
+    this.batchSpans += 1;
+  }
+
+  flush(): void {
+    if (this.batchSpans === 0) return;
+    const batch = this.batch;
+    this.batch = new Map();
+    this.batchBytes = EMPTY_REQUEST_BYTES;
+    this.batchSpans = 0;
+    this.emit(batch);
+  }
+
+  /** Exact size of what adding one span adds to the request's JSON text. */
+  private addedBytes(service: string, spanBytes: number): number {
+    if (this.batch.has(service)) return spanBytes + 1;
+    let empty = this.emptyResourceBytes.get(service);
+    if (empty === undefined) {
+      empty = byteLength(JSON.stringify(makeResourceSpans(service, [], this.options.scopeVersion)));
+      this.emptyResourceBytes.set(service, empty);
+    }
+    return empty + spanBytes + (this.batch.size > 0 ? 1 : 0);
+  }
 }
 
 const EMPTY_REQUEST_BYTES = byteLength(JSON.stringify({ resourceSpans: [] }));

@@ -132,7 +132,12 @@ class WorkerPool {
             state.ended = true;
             break;
           case 'texts':
-            onChunk(message);
+            // Holding them can fail (a full disk under the temporary file): the read stops with that error.
+            try {
+              onChunk(message);
+            } catch (err) {
+              this.fail(err);
+            }
             break;
           case 'fallback':
             this.fallback = true;

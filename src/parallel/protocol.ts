@@ -19,6 +19,8 @@ export type WorkerOutput =
   /** The trace's elements of a Zipkin span list or a Jaeger `data` array, comma-joined: the caller puts the commas between traces. */
   | { kind: 'zipkin' }
   | { kind: 'jaeger' }
+  /** The trace's spans as `otlpSpanLines` writes them: the caller batches them into requests. */
+  | { kind: 'otlp' }
   | { kind: 'view'; render: WaterfallOptions; select: SelectOptions };
 
 export interface WorkerInput {

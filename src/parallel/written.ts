@@ -4,6 +4,7 @@
  * puts them in start order). Pure.
  */
 import { toJaegerTrace } from '../export/jaeger.js';
+import { otlpSpanLines } from '../export/otlp.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
 import { renderWaterfall } from '../render/waterfall.js';
@@ -132,6 +133,8 @@ export function traceText(output: TextOutput, trace: Trace): string | null {
     }
     case 'jaeger':
       return JSON.stringify(toJaegerTrace(trace));
+    case 'otlp':
+      return otlpSpanLines(trace) || null;
     case 'view':
       return renderWaterfall(trace, output.render).map((l) => `${l}\n`).join('');
   }

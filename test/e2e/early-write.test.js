@@ -21,6 +21,7 @@ const COMMANDS = [
   ['convert', '--format', 'traces'],
   ['convert', '--format', 'zipkin'],
   ['convert', '--format', 'jaeger'],
+  ['convert', '--format', 'otlp', '--batch-spans', '7'],
   ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
   ['view', '--no-follow', '--errors', '--limit', '4', '--width', '70'],
   ['view', '--no-follow', '--color', '--all-tags', '--limit', '2'],
@@ -91,7 +92,7 @@ test('output past TRACELOG_MEMORY_BYTES waits in a temporary file: the same byte
   mkdirSync(temp);
   for (const [memory, tmp] of [['0', temp], ['100000', temp], ['0', join(dir, 'no-such-dir')]]) {
     const env = cliEnv({ TRACELOG_MEMORY_BYTES: memory, TMPDIR: tmp });
-    for (const command of [['convert'], ['convert', '--format', 'zipkin'], ['view', '--no-follow', '--events', '--limit', '40'], ['view', '--no-follow']]) {
+    for (const command of [['convert'], ['convert', '--format', 'zipkin'], ['convert', '--format', 'otlp'], ['view', '--no-follow', '--events', '--limit', '40'], ['view', '--no-follow']]) {
       const plain = await runCli([...command, '--threads', '1'], { stdinFile: generated });
       for (const threads of ['1', '2']) {
         const spilled = await runCli([...command, '--threads', threads, generated], { env });
@@ -121,7 +122,7 @@ test('damaged logs (random byte mutations, seeded): a file gives what stdin give
   for (const [round, bytes] of logs.entries()) {
     const damaged = join(dir, `damaged-${round}.log`);
     writeFileSync(damaged, bytes);
-    for (const command of [['convert', '--format', 'traces'], ['convert', '--format', 'zipkin'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json'], ['stats', '--format', 'json']]) {
+    for (const command of [['convert', '--format', 'traces'], ['convert', '--format', 'zipkin'], ['convert', '--format', 'otlp'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json'], ['stats', '--format', 'json']]) {
       await sameAsStdin(command, damaged, `${command.join(' ')} on damaged log ${round}`);
     }
   }

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import Ajv from 'ajv';
-import { toOtlpRequests, toAnyValue } from '../../../dist/export/otlp.js';
+import { OtlpTextWriter, otlpSpanLines, toOtlpRequests, toAnyValue } from '../../../dist/export/otlp.js';
 import { LosslessNumber } from '../../../dist/types.js';
 import { allTraces, datadogTrace, hexTrace, uuidTrace, EPOCH_NS } from '../../helpers/export-traces.js';
 import { makeSpan, makeTrace } from '../../helpers/spans.js';
@@ -397,4 +397,30 @@ test('a span larger than maxBytes gets a request of its own', () => {
   assert.equal(docs.length, 2);
   assert.equal(spansOf(docs[0]).length, 1);
   assert.ok(Buffer.byteLength(JSON.stringify(docs[1])) <= 1000);
+});
+
+test('OtlpTextWriter writes, span by span, the JSON of the requests toOtlpRequests makes', () => {
+  const odd = makeTrace(
+    [
+      makeSpan({ spanId: 'a', service: 'tab\there "spans":[] \n new\u2028line', name: 'x', tags: { t: '\t' } }),
+      makeSpan({ spanId: 'b', parentId: 'a', service: null, name: 'y' }),
+      makeSpan({ spanId: 'c', parentId: 'a', service: 'ünï', name: 'z' }),
+    ],
+    'odd',
+  );
+  const cases = [
+    [[...bigTraces(30, 50), odd], {}],
+    [[...bigTraces(10, 40), odd], { maxBytes: 20_000, scopeVersion: '1.2.3' }],
+    [[odd, ...bigTraces(3, 9)], { maxSpans: 2 }],
+    [[makeTrace([makeSpan({ spanId: 'huge', tags: { blob: 'x'.repeat(5000) } }), makeSpan({ spanId: 'small', parentId: 'huge' })])], { maxBytes: 1000 }],
+    [[], {}],
+  ];
+  for (const [traces, options] of cases) {
+    const expected = toOtlpRequests(traces, options).map((r) => `${JSON.stringify(r)}\n`).join('');
+    const writer = new OtlpTextWriter(options);
+    let text = '';
+    for (const trace of traces) text += writer.addLines(otlpSpanLines(trace));
+    text += writer.flush();
+    assert.equal(text, expected, JSON.stringify(options));
+  }
 });
