@@ -21,6 +21,8 @@ export type DocumentFormat = 'otlp' | 'zipkin' | 'jaeger';
  * A single Zipkin span object is left to field detection, like any log line.
  */
 export function detectDocumentFormat(value: JsonValue): DocumentFormat | null {
+  // Every log line comes here: an object without any of the three keys is settled first, cheaply.
+  if (value !== null && typeof value === 'object' && !Array.isArray(value) && !('resourceSpans' in value) && !('data' in value) && !('spans' in value)) return null;
   if (isObject(value)) {
     if (Array.isArray(value.resourceSpans)) return 'otlp';
     if (Array.isArray(value.data) || isObject(value.data)) {
