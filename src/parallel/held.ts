@@ -10,6 +10,8 @@ import type { Spill } from './spill.js';
 export const MEMORY_BYTES = 16 * 2 ** 20;
 /** Spilled texts are read back in pieces of about this size. */
 const READ_BYTES = 2 ** 20;
+/** Held for every trace without problems (most), instead of its own empty list. */
+const NO_PROBLEMS: string[] = [];
 
 export class HeldTexts {
   private readonly starts: bigint[] = [];
@@ -55,7 +57,7 @@ export class HeldTexts {
     }
     this.starts.push(start);
     this.orders.push(order);
-    this.problems.push(problems);
+    this.problems.push(problems.length === 0 ? NO_PROBLEMS : problems);
     this.texts.push(kept);
     this.offsets.push(offset);
     this.lengths.push(text === null ? -1 : length);
