@@ -155,8 +155,9 @@ async function scanPlainFile(
   }
   try {
     const end = limit ?? Number.POSITIVE_INFINITY;
-    const chunk = Buffer.allocUnsafe(chunkBytes);
-    let carry: Buffer | null = null;
+    // One buffer for the whole file: the unfinished line at the end of a chunk is moved to its front.
+    let buffer = Buffer.allocUnsafe(2 * chunkBytes);
+    let carried = 0;
     // Inside a line longer than maxLineBytes: its bytes are not kept.
     let skipping = false;
     let position = 0;
@@ -192,20 +193,31 @@ async function scanPlainFile(
     if (end >= 2 && (await handle.read(magic, 0, 2, 0)).bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return false;
     while (position < end) {
       signal?.throwIfAborted();
-      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunkBytes, end - position), position);
+      if (carried + chunkBytes + 1 > buffer.length) {
+        const larger = Buffer.allocUnsafe(2 * (carried + chunkBytes + 1));
+        buffer.copy(larger, 0, 0, carried);
+        buffer = larger;
+      }
+      const { bytesRead } = await handle.read(buffer, carried, Math.min(chunkBytes, end - position), position);
       if (bytesRead === 0) break;
       position += bytesRead;
-      const data: Buffer = carry ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
-      const lastNl = data.lastIndexOf(0x0a);
-      if (lastNl >= 0) lines(data, lastNl + 1);
-      const rest: Buffer = data.subarray(lastNl + 1);
-      if (rest.length > maxLineBytes) {
+      const filled = carried + bytesRead;
+      const lastNl = buffer.lastIndexOf(0x0a, filled - 1);
+      if (lastNl >= 0) lines(buffer, lastNl + 1);
+      const rest = filled - (lastNl + 1);
+      if (rest > maxLineBytes) {
         // A line too long to be read: counted when its newline comes.
         skipping = true;
-        carry = null;
-      } else carry = rest.length > 0 ? Buffer.from(rest) : null;
+        carried = 0;
+      } else {
+        buffer.copyWithin(0, lastNl + 1, filled);
+        carried = rest;
+      }
     }
-    if (carry || skipping) lines(Buffer.concat([carry ?? Buffer.alloc(0), Buffer.from('\n')]), (carry?.length ?? 0) + 1);
+    if (carried > 0 || skipping) {
+      buffer[carried] = 0x0a;
+      lines(buffer, carried + 1);
+    }
     return true;
   } catch (err) {
     if (signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(signal.reason) || 130);
