@@ -1,5 +1,5 @@
 /**
- * Traces written as text (span JSON, Zipkin or Jaeger elements, waterfalls) as soon as
+ * Traces written as text (span JSON, Zipkin or Jaeger elements, OTLP spans, waterfalls) as soon as
  * they are finished, handed on with their start time and first appearance (the caller
  * puts them in start order). Pure.
  */
