@@ -86,14 +86,23 @@ export class HeldTexts {
         }
         const piece = Buffer.allocUnsafe(bytes);
         const views: Uint8Array[] = [];
+        // Texts next to each other in the file (traces that ended in start order) are read at once.
         let at = 0;
+        let runAt = 0;
+        let runOffset = -1;
         for (let m = k; m < end; m++) {
           const j = order[m]!;
           const length = this.lengths[j]!;
-          this.spill!.read(piece, at, length, this.offsets[j]!);
+          const offset = this.offsets[j]!;
+          if (offset !== runOffset + (at - runAt)) {
+            if (at > runAt) this.spill!.read(piece, runAt, at - runAt, runOffset);
+            runAt = at;
+            runOffset = offset;
+          }
           views.push(piece.subarray(at, at + length));
           at += length;
         }
+        if (at > runAt) this.spill!.read(piece, runAt, at - runAt, runOffset);
         for (let m = k; m < end; m++) yield [views[m - k]!, this.problems[order[m]!]!];
         k = end;
       }
