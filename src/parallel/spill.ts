@@ -45,7 +45,7 @@ export function openSpill(dir: string = tmpdir()): Spill | null {
 class FileSpill implements Spill {
   private readonly buffer = Buffer.allocUnsafe(BUFFER_BYTES);
   private used = 0;
-  /** Bytes in the file (the buffer's follow). */
+  /** Bytes in the file; the buffer's `used` bytes come after them. */
   private written = 0;
 
   constructor(
