@@ -6,11 +6,11 @@
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import { renderSummary } from '../render/summary.js';
-import { matchesTrace, selectTraces, type SelectOptions } from '../trace/select.js';
+import { matchesTrace, selectTraces, SlowestTraces, slowestBound, type SelectOptions } from '../trace/select.js';
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { loadTraces, STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { eachTrace, loadTraces, STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { traceText } from '../parallel/written.js';
@@ -101,7 +101,13 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     } else if (follow) {
       await streamTraces(load, options.followSettings, io, diagnostics, (trace) => (matchesTrace(trace, options.select) ? write(trace) : undefined));
     } else {
-      const traces = selectTraces(await loadTraces(load, io, diagnostics), { sort: 'start', ...options.select });
+      // The longest N (--slowest N; --sort duration --limit N) are kept while files are read, not every trace.
+      const bound = readsStdin ? null : slowestBound(options.select);
+      const candidates =
+        bound === null
+          ? await loadTraces(load, io, diagnostics)
+          : (await eachTrace(load, null, io, diagnostics, () => new SlowestTraces(bound, options.select))).traces();
+      const traces = selectTraces(candidates, { sort: 'start', ...options.select });
       for (const trace of traces) {
         if (io.signal?.aborted || (await write(trace)) === STOP) break;
       }

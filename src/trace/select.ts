@@ -105,3 +105,47 @@ export function selectTraces(traces: Iterable<Trace>, options: SelectOptions): T
   if (options.limit !== undefined) selected = selected.slice(0, Math.max(0, options.limit));
   return selected;
 }
+
+/**
+ * How many traces `selectTraces` can show at most when it picks them by duration
+ * (`--slowest N`, or `--sort duration` with `--limit N`); null when there is no such bound.
+ */
+export function slowestBound(options: SelectOptions): number | null {
+  let bound = options.slowest ?? Infinity;
+  if (options.sort === 'duration' && options.limit !== undefined) bound = Math.min(bound, options.limit);
+  return bound === Infinity ? null : Math.max(0, bound);
+}
+
+/**
+ * The traces passing `matchesTrace` that can be among the `keep` longest, for a selection
+ * with a `slowestBound`: fed in any order, each with its place in start order (start, then
+ * first appearance), it holds about 2 × keep + 1,024 traces at most. `traces()` gives the
+ * `keep` longest (ties: earlier start, then earlier place, as `selectTraces` breaks them on
+ * traces in start order) in start order, to hand to `selectTraces`.
+ */
+export class SlowestTraces {
+  private kept: Array<[Trace, number]> = [];
+  private seq = 0;
+
+  constructor(
+    private readonly keep: number,
+    private readonly options: SelectOptions,
+  ) {}
+
+  add(trace: Trace, firstAppearance: number = this.seq++): void {
+    if (!matchesTrace(trace, this.options)) return;
+    this.kept.push([trace, firstAppearance]);
+    if (this.kept.length > 2 * this.keep + 1024) this.prune();
+  }
+
+  traces(): Trace[] {
+    this.prune();
+    return this.kept.sort(([a, i], [b, j]) => byStart(a, b) || i - j).map(([trace]) => trace);
+  }
+
+  private prune(): void {
+    if (this.kept.length <= this.keep) return;
+    this.kept.sort(([a, i], [b, j]) => byDurationDesc(a, b) || i - j);
+    this.kept.length = this.keep;
+  }
+}

@@ -25,6 +25,8 @@ const COMMANDS = [
   ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
   ['view', '--no-follow', '--errors', '--limit', '4', '--width', '70'],
   ['view', '--no-follow', '--color', '--all-tags', '--limit', '2'],
+  ['view', '--slowest', '3', '--summary'],
+  ['view', '--sort', 'duration', '--limit', '2', '--errors', '--width', '90'],
   ['check', '--max', '2ms', '--reporter', 'json'],
   ['check', '--max', '1ms', '--rule', '*GET*=5ms', '--p95', '*=10ms', '--fail-on', 'orphans,duplicates'],
   ['stats', '--format', 'json'],
@@ -62,6 +64,24 @@ test('view --limit keeps only the first traces while it reads (more than a thous
   const one = await sameAsStdin(['view', '--no-follow', '--limit', '3'], many, 'many');
   // The three earliest starts: seconds 0, 1 and 2.
   assert.deepEqual(one.stdout.match(/^op \d+ · trace \S+/gm), ['op 0 · trace t0', 'op 1679 · trace t1679', 'op 358 · trace t358']);
+});
+
+test('view --slowest keeps only the longest traces while it reads (more than a thousand seen)', async () => {
+  const many = join(dir, 'durations.jsonl');
+  // Traces of one span each, out of start order; ties in duration go by start, then place in the input.
+  const lines = [];
+  for (let i = 0; i < 3000; i++) {
+    const second = (i * 7919) % 3000;
+    // Many share both start and duration: only the place in the input tells them apart.
+    const tied = i % 2 === 0;
+    const time = 1714557600000 + (tied ? (second % 10) * 1000 : second * 1000);
+    lines.push(JSON.stringify({ trace_id: `d${i}`, span_id: 's', name: `op ${i}`, time, duration_ms: tied ? 7 + (i % 3) : 1 + ((i * 31) % 50) / 10 }));
+  }
+  writeFileSync(many, `${lines.join('\n')}\n`);
+  for (const args of [['--slowest', '4'], ['--slowest', '5', '--sort', 'duration'], ['--sort', 'duration', '--limit', '3'], ['--slowest', '40', '--limit', '2']]) {
+    const one = await sameAsStdin(['view', ...args], many, `durations ${args.join(' ')}`);
+    assert.ok(/op \d+/.test(one.stdout));
+  }
 });
 
 test('a line whose raw text names another trace than its fields: the file is read the plain way', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { globToRegExp, matchesTrace, selectTraces } from '../../../dist/trace/select.js';
+import { globToRegExp, matchesTrace, selectTraces, SlowestTraces, slowestBound } from '../../../dist/trace/select.js';
 import { makeSpan, makeTrace } from '../../helpers/spans.js';
 
 const MS = 1_000_000n;
@@ -91,4 +91,28 @@ test('selectTraces does not change its input', () => {
   const before = ids(traces);
   selectTraces(traces, { sort: 'duration', slowest: 1 });
   assert.deepEqual(ids(traces), before);
+});
+
+test('SlowestTraces fed in any order gives selectTraces what it picks from every trace in start order', () => {
+  // 3,000 one-span traces, put in start order (start, then place); many tie on both duration and start.
+  const made = [];
+  for (let i = 0; i < 3000; i++) {
+    made.push(makeTrace([makeSpan({ spanId: 's', name: `op ${i}`, service: i % 4 === 0 ? 'db' : 'api', startMs: (i * 7) % 50, durationMs: (Math.floor(i / 100) * 7) % 5 })], `t${i}`));
+  }
+  const all = made.map((trace, i) => [trace, i]).sort(([a, i], [b, j]) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : i - j)).map(([trace]) => trace);
+  let seed = 42;
+  const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+  const selections = [{ slowest: 5 }, { slowest: 7, sort: 'start' }, { slowest: 40, sort: 'start', limit: 3 }, { sort: 'duration', limit: 6 }, { slowest: 9, service: 'db', sort: 'duration' }, { slowest: 0 }];
+  for (const select of selections) {
+    const bound = slowestBound(select);
+    assert.notEqual(bound, null);
+    const shuffled = all.map((trace, place) => [trace, place]).sort(() => random() - 0.5);
+    const slowest = new SlowestTraces(bound, select);
+    for (const [trace, place] of shuffled) slowest.add(trace, place);
+    const names = (traces) => traces.map((t) => t.roots[0].name);
+    assert.deepEqual(names(selectTraces(slowest.traces(), select)), names(selectTraces(all, select)), JSON.stringify(select));
+  }
+  assert.equal(slowestBound({ sort: 'duration' }), null);
+  assert.equal(slowestBound({ limit: 3 }), null);
+  assert.equal(slowestBound({ slowest: 10, sort: 'duration', limit: 4 }), 4);
 });
