@@ -5,6 +5,7 @@
  * large input's output does not wait in memory. I/O only through the spill given.
  */
 import type { Spill } from './spill.js';
+import { compareStart } from './written.js';
 
 /** Text held in memory before the rest goes to a spill file. */
 export const MEMORY_BYTES = 16 * 2 ** 20;
@@ -67,7 +68,7 @@ export class HeldTexts {
   *inOrder(): Generator<[Uint8Array | null, string[]]> {
     const { starts, orders } = this;
     const order = starts.map((_, i) => i);
-    order.sort((i, j) => (starts[i]! < starts[j]! ? -1 : starts[i]! > starts[j]! ? 1 : orders[i]! - orders[j]!));
+    order.sort((i, j) => compareStart(starts[i]!, orders[i]!, starts[j]!, orders[j]!));
     try {
       for (let k = 0; k < order.length; ) {
         const i = order[k]!;

@@ -18,7 +18,7 @@ import { decodeLossless } from './lossless.js';
 import { readShare, tightHeap } from './share.js';
 import { HeldTexts, MEMORY_BYTES } from './held.js';
 import { openSpill } from './spill.js';
-import { chunkTexts, type TextOutput, Written } from './written.js';
+import { chunkTexts, compareStart, type TextOutput, Written } from './written.js';
 import type { Ordered, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
 /** With `--threads auto`, inputs smaller than this are read in one thread (workers take ~50 ms to start). */
@@ -206,13 +206,6 @@ function addDiagnostics(diagnostics: Diagnostics, all: WorkerDiagnostics[]): voi
   diagnostics.firstSkip ??= earliest?.firstSkip ?? null;
 }
 
-/** The one-thread order of traces from several workers: start time, then first appearance. */
-function before(a: Ordered, i: number, b: Ordered, j: number): boolean {
-  const sa = a.starts[i]!;
-  const sb = b.starts[j]!;
-  return sa < sb || (sa === sb && a.orders[i]! < b.orders[j]!);
-}
-
 /** Every trace in start order, read by `count` workers; null to read in one thread instead. */
 export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics): Promise<Trace[] | null> {
   const pool = new WorkerPool(options, count, { kind: 'traces' }, io);
@@ -226,7 +219,8 @@ export async function loadTracesInWorkers(options: LoadOptions, count: number, i
     results.forEach((r, w) => {
       for (let i = 0; i < r.traces.length; i++) all.push([w, i]);
     });
-    all.sort(([wa, ia], [wb, ib]) => (before(results[wa]!, ia, results[wb]!, ib) ? -1 : before(results[wb]!, ib, results[wa]!, ia) ? 1 : 0));
+    // The one-thread order: start time, then first appearance.
+    all.sort(([wa, ia], [wb, ib]) => compareStart(results[wa]!.starts[ia]!, results[wa]!.orders[ia]!, results[wb]!.starts[ib]!, results[wb]!.orders[ib]!));
     return all.map(([w, i]) => results[w]!.traces[i]!);
   } finally {
     pool.close();
@@ -337,7 +331,7 @@ export async function eachTraceHere(
   });
   if (share.kind === 'fallback' || !keep()) return false;
   addDiagnostics(diagnostics, [share.diag]);
-  const byStart = problems.lists.map((_, i) => i).sort((i, j) => (before(problems, i, problems, j) ? -1 : before(problems, j, problems, i) ? 1 : 0));
+  const byStart = problems.lists.map((_, i) => i).sort((i, j) => compareStart(problems.starts[i]!, problems.orders[i]!, problems.starts[j]!, problems.orders[j]!));
   for (const i of byStart) diagnostics.problems.push(...problems.lists[i]!);
   return true;
 }

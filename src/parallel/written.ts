@@ -152,5 +152,10 @@ export function chunkTexts(chunk: TextChunk): Array<Uint8Array | null> {
 }
 
 function byStart(a: Kept, b: Kept): number {
-  return a.start < b.start ? -1 : a.start > b.start ? 1 : a.order - b.order;
+  return compareStart(a.start, a.order, b.start, b.order);
+}
+
+/** The one-thread order of traces: start time, then first appearance. */
+export function compareStart(startA: bigint, orderA: number, startB: bigint, orderB: number): number {
+  return startA < startB ? -1 : startA > startB ? 1 : orderA - orderB;
 }
