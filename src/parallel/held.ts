@@ -27,18 +27,11 @@ export class HeldTexts {
   private spill: Spill | null = null;
   private spillTried = false;
 
-  /**
-   * @param openSpill makes the spill file when memory is full; null from it (or no
-   * function) keeps everything in memory.
-   */
+  /** @param openSpill makes the spill file when memory is full; null from it keeps everything in memory. */
   constructor(
-    private readonly openSpill: (() => Spill | null) | null,
+    private readonly openSpill: () => Spill | null,
     private readonly memoryBytes: number = MEMORY_BYTES,
   ) {}
-
-  get size(): number {
-    return this.starts.length;
-  }
 
   add(start: bigint, order: number, text: string | Uint8Array | null, problems: string[]): void {
     let offset = -1;
@@ -120,7 +113,7 @@ export class HeldTexts {
   private spillFile(): Spill | null {
     if (!this.spillTried) {
       this.spillTried = true;
-      this.spill = this.openSpill?.() ?? null;
+      this.spill = this.openSpill();
     }
     return this.spill;
   }
