@@ -164,10 +164,13 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   return reportDiagnostics(diagnostics, io, options.quiet);
 }
 
-/** Span JSON needs the tags only as JSON text: they are read that way, without building objects. */
+/**
+ * Tags are read as JSON text, without building objects: span JSON writes that text as it is,
+ * and the other formats parse it back as each trace is written (export/values.ts `spanTags`),
+ * so the traces in flight (or all of them, for Chrome) weigh far less.
+ */
 function convertLoadOptions(options: ConvertOptions): LoadOptions {
-  const load = toLoadOptions(options);
-  return options.format === 'spans' || options.format === 'traces' ? { ...load, fields: 'text' } : load;
+  return { ...toLoadOptions(options), fields: 'text' };
 }
 
 /**

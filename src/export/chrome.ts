@@ -7,7 +7,7 @@
 import type { Fields, JsonValue, Span, Trace } from '../types.js';
 import { listSpans, walkSpans } from '../trace/walk.js';
 import { UNKNOWN_SERVICE } from './otlp.js';
-import { microsWithFraction, toPlainJson } from './values.js';
+import { eventFields, microsWithFraction, spanTags, toPlainJson } from './values.js';
 
 /** One trace event: a complete slice (X), an instant (i) or metadata (M). */
 export interface ChromeEvent {
@@ -99,7 +99,7 @@ export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
       });
       for (const event of span.events) {
         const instant: ChromeEvent = { ph: 'i', name: event.name, s: 't', pid, tid, ts: at(event.timeNs ?? span.startNs) };
-        const args = plainFields(event.fields);
+        const args = plainFields(eventFields(event));
         if (Object.keys(args).length > 0) instant.args = args;
         slices.push(instant);
       }
@@ -200,8 +200,9 @@ function sliceArgs(span: Span): Record<string, JsonValue> {
   }
   if (span.synthetic) args.synthetic = true;
   const reserved: ReadonlySet<string> = new Set(SPAN_ARG_KEYS);
-  for (const key of Object.keys(span.tags)) {
-    args[reserved.has(key) ? `tag:${key}` : key] = toPlainJson(span.tags[key]!);
+  const tags = spanTags(span);
+  for (const key of Object.keys(tags)) {
+    args[reserved.has(key) ? `tag:${key}` : key] = toPlainJson(tags[key]!);
   }
   return args;
 }

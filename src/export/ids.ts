@@ -30,7 +30,7 @@ const ZEROS = /^0+$/;
 const HEX_PREFIX = /^0x/i;
 const MAX_UINT64 = (1n << 64n) - 1n;
 const MAX_UINT128 = (1n << 128n) - 1n;
-const CACHE_LIMIT = 100_000;
+const CACHE_LIMIT = 16_384;
 
 type IdRole = 'trace32' | 'trace16or32' | 'span';
 
@@ -100,7 +100,8 @@ function mapCached(role: IdRole, text: string, decimal: boolean): string {
   if (hex === undefined) {
     hex = mapId(role, text, decimal);
     if (cache.size >= CACHE_LIMIT) cache.clear();
-    cache.set(text, hex);
+    // An id is often a slice of its whole log line: a copy keeps only the id alive.
+    cache.set((' ' + text).slice(1), hex);
   }
   return hex;
 }

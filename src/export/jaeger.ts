@@ -7,7 +7,7 @@ import type { Fields, Span, Trace } from '../types.js';
 import { listSpans } from '../trace/walk.js';
 import { SYNTHETIC_KEY, mapSpanIds, toTraceIdHex16or32, isDecimalIdText } from './ids.js';
 import { UNKNOWN_SERVICE } from './otlp.js';
-import { classifyValue, floorMicros, isSafeIntegerText, roundMicros, stringifyJsonValue } from './values.js';
+import { classifyValue, eventFields, floorMicros, isSafeIntegerText, roundMicros, spanTags, stringifyJsonValue } from './values.js';
 
 /** The value types of a Jaeger key-value (B.3). */
 export type JaegerTagType = 'string' | 'bool' | 'int64' | 'float64' | 'binary';
@@ -133,12 +133,12 @@ function toJaegerSpan(span: Span, processId: string): JaegerSpan {
     references: ids.parentId === null ? [] : [{ refType: 'CHILD_OF', traceID: ids.traceId, spanID: ids.parentId }],
     startTime: floorMicros(span.startNs),
     duration: roundMicros(span.durationNs),
-    tags: [...toJaegerTags(span.tags, reserved), ...extra],
+    tags: [...toJaegerTags(spanTags(span), reserved), ...extra],
     logs: span.events.map((event) => ({
       timestamp: floorMicros(event.timeNs ?? span.startNs),
       fields: [
         { key: JAEGER_EVENT_KEY, type: 'string', value: event.name },
-        ...toJaegerTags(event.fields, new Set([JAEGER_EVENT_KEY])),
+        ...toJaegerTags(eventFields(event), new Set([JAEGER_EVENT_KEY])),
       ],
     })),
     processID: processId,

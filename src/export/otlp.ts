@@ -7,7 +7,7 @@
 import type { Fields, JsonValue, Span, SpanEvent, SpanKind, Trace } from '../types.js';
 import { listSpans } from '../trace/walk.js';
 import { SYNTHETIC_KEY, mapSpanIds } from './ids.js';
-import { classifyValue } from './values.js';
+import { classifyValue, eventFields, spanTags } from './values.js';
 
 /** OTLP/HTTP receivers commonly cap a request at 4 MiB (gRPC's default message size). */
 export const OTLP_DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
@@ -255,7 +255,7 @@ export function toOtlpSpan(span: Span): OtlpSpan {
   const endNs = clampUnixNano(span.durationNs > 0n ? startNs + span.durationNs : startNs);
   const reserved = new Set<string>(ids.originals.map(([key]) => key));
   if (span.synthetic) reserved.add(SYNTHETIC_KEY);
-  const attributes = toOtlpAttributes(span.tags, reserved);
+  const attributes = toOtlpAttributes(spanTags(span), reserved);
   for (const [key, text] of ids.originals) attributes.push({ key, value: { stringValue: text } });
   if (span.synthetic) attributes.push({ key: SYNTHETIC_KEY, value: { boolValue: true } });
 
@@ -289,7 +289,7 @@ function clampUnixNano(ns: bigint): bigint {
 
 function toOtlpEvent(event: SpanEvent, spanStartNs: bigint): OtlpEvent {
   const timeNs = event.timeNs === null ? spanStartNs : clampUnixNano(event.timeNs);
-  return { timeUnixNano: timeNs.toString(), name: event.name, attributes: toOtlpAttributes(event.fields, new Set()) };
+  return { timeUnixNano: timeNs.toString(), name: event.name, attributes: toOtlpAttributes(eventFields(event), new Set()) };
 }
 
 /** Tags as `KeyValue`s; null values are omitted (B.1 "null → omit"), as are `skip` keys. */

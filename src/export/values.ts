@@ -4,8 +4,23 @@
  * numbers kept as numbers, and convert nanoseconds to microseconds.
  * Pure: no I/O.
  */
-import { LosslessNumber, type JsonValue } from '../types.js';
+import { LosslessNumber, type Fields, type JsonValue, type Span, type SpanEvent } from '../types.js';
 import { formatDecimal } from '../extract/decimal.js';
+import { parseJson } from '../extract/json.js';
+
+/**
+ * A span's tags as an object. Read as JSON text (how `convert` holds them while a trace is
+ * in flight: a string weighs far less than the objects), they are parsed back here, to the
+ * same object the line's fields would have given.
+ */
+export function spanTags(span: Span): Fields {
+  return span.tagsText === undefined ? span.tags : (parseJson(span.tagsText) as Fields);
+}
+
+/** An event's fields as an object (see `spanTags`). */
+export function eventFields(event: SpanEvent): Fields {
+  return event.fieldsText === undefined ? event.fields : (parseJson(event.fieldsText) as Fields);
+}
 
 const INT_TEXT = /^-?\d+$/;
 const MIN_INT64 = -(1n << 63n);

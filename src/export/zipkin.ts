@@ -6,7 +6,7 @@
 import type { Span, SpanKind, Trace } from '../types.js';
 import { listSpans } from '../trace/walk.js';
 import { SYNTHETIC_KEY, mapSpanIds } from './ids.js';
-import { floorMicros, roundMicros, stringifyTagValue } from './values.js';
+import { floorMicros, roundMicros, spanTags, stringifyTagValue } from './values.js';
 
 /** An event: epoch µs and a short value (zipkin2-api.yaml Annotation). */
 export interface ZipkinAnnotation {
@@ -69,8 +69,9 @@ export function toZipkinSpan(span: Span): ZipkinSpan {
 
   // Null prototype: a `__proto__` tag key stays a key.
   const tags: Record<string, string> = Object.create(null);
-  for (const key of Object.keys(span.tags)) {
-    const value = span.tags[key]!;
+  const spanFields = spanTags(span);
+  for (const key of Object.keys(spanFields)) {
+    const value = spanFields[key]!;
     // Zipkin tags are string → string; a null has no string form, so it is left out.
     if (value !== null) tags[key] = stringifyTagValue(value);
   }

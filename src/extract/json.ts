@@ -136,13 +136,21 @@ export function replaceValues(root: JsonObject | JsonValue[], replace: (value: u
 /** A number token as a JS number when that keeps every digit, else as LosslessNumber. */
 function toNumber(token: string): number | LosslessNumber {
   const value = Number(token);
-  if (!Number.isFinite(value)) return new LosslessNumber(token);
+  if (!Number.isFinite(value)) return exact(token);
   const digits = token.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
   // 1e-400 underflows to 0: keep what was written.
-  if (value === 0 && digits !== '') return new LosslessNumber(token);
+  if (value === 0 && digits !== '') return exact(token);
   if (digits.length <= 15) return value;
   if (Number.isSafeInteger(value) && String(value) === token) return value;
-  return new LosslessNumber(token);
+  return exact(token);
+}
+
+/**
+ * A token is a slice of its line: kept as it is, an id would keep the whole line alive
+ * (for as long as its span is in flight, or an id stays in a cache). The number gets a copy.
+ */
+function exact(token: string): LosslessNumber {
+  return new LosslessNumber((' ' + token).slice(1));
 }
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);
