@@ -9,7 +9,7 @@ import { NS_PER, parseGoDuration } from './duration.js';
 import { scaleDecimal, scaleNumber } from './decimal.js';
 import { parseTimestamp, type Instant, type TimeUnit } from './time.js';
 import { findPropagation } from './propagation.js';
-import { stringifyJson } from './json.js';
+import { boundDepth, stringifyJson } from './json.js';
 import type { FieldOverrides, Role } from './roles.js';
 
 export { ROLES, type FieldOverride, type FieldOverrides, type Role } from './roles.js';
@@ -148,16 +148,21 @@ export function setOwn(target: Fields, key: string, value: JsonValue): void {
 
 /**
  * Nested objects → one object of dotted keys. Arrays and values deeper than
- * FLATTEN_DEPTH stay whole. Iterative: input depth cannot overflow the stack.
+ * FLATTEN_DEPTH stay whole, cut at MAX_VALUE_DEPTH (json.ts `boundDepth`). Iterative:
+ * input depth cannot overflow the stack.
  */
 export function flattenFields(obj: JsonObject): Fields {
   // Most log lines are flat already: then the parsed object serves as it is.
   let nestedAny = false;
   for (const key in obj) {
-    const value = obj[key];
+    const value = obj[key]!;
     if (isPlainObject(value) && hasKeys(value)) {
       nestedAny = true;
       break;
+    }
+    if (Array.isArray(value)) {
+      const bounded = boundDepth(value);
+      if (bounded !== value) setOwn(obj, key, bounded);
     }
   }
   if (!nestedAny) return obj;
@@ -167,7 +172,7 @@ export function flattenFields(obj: JsonObject): Fields {
   for (const key of Object.keys(obj)) {
     const value = obj[key]!;
     if (isPlainObject(value) && hasKeys(value)) (stack ??= []).push([value, `${key}.`, 1]);
-    else if (!Object.hasOwn(flat, key)) setOwn(flat, key, value);
+    else if (!Object.hasOwn(flat, key)) setOwn(flat, key, boundDepth(value));
   }
   if (stack === null) return flat;
   stack.reverse();
@@ -178,7 +183,7 @@ export function flattenFields(obj: JsonObject): Fields {
       const value = current[key]!;
       const path = prefix + key;
       if (isPlainObject(value) && depth < FLATTEN_DEPTH && hasKeys(value)) nested.push([value, `${path}.`, depth + 1]);
-      else if (!Object.hasOwn(flat, path)) setOwn(flat, path, value);
+      else if (!Object.hasOwn(flat, path)) setOwn(flat, path, boundDepth(value));
     }
     for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
   }
@@ -334,7 +339,9 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
     }
   }
   if (traceId === null || ZERO_ID.test(traceId)) return null;
-  if (spanId !== null && ZERO_ID.test(spanId)) spanId = null;
+  // An all-zero span id means "no span" (Python logging writes "0" outside spans), unless the
+  // line is a whole span: that span is kept with its id (exports map it, FORMATS.md C.2 rule 1).
+  const zeroSpanId = spanId !== null && ZERO_ID.test(spanId);
   if (parentId !== null && ZERO_ID.test(parentId)) parentId = null;
 
   // Times.
@@ -372,6 +379,7 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
     }
   }
   if (durationNs === null && start && end && isDuration(end.ns - start.ns)) durationNs = end.ns - start.ns;
+  if (zeroSpanId && durationNs === null) spanId = null;
 
   const nameValue = take(role('name'));
   const name = nameValue === undefined ? null : textOf(nameValue);
@@ -482,7 +490,7 @@ function goKeyValues(value: JsonValue | undefined): Array<[string, JsonValue]> {
   for (const item of value) {
     if (!isPlainObject(item) || typeof item.Key !== 'string') continue;
     const v = item.Value;
-    out.push([item.Key, isPlainObject(v) && 'Value' in v ? v.Value! : (v ?? null)]);
+    out.push([item.Key, boundDepth(isPlainObject(v) && 'Value' in v ? v.Value! : (v ?? null))]);
   }
   return out;
 }

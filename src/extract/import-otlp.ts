@@ -4,6 +4,7 @@
  * (FORMATS.md A.2 "Reader rule", B.1). Pure: no I/O.
  */
 import { LosslessNumber, type Fields, type JsonValue, type SpanKind } from '../types.js';
+import { MAX_VALUE_DEPTH, stringifyJson } from './json.js';
 import {
   type ImportResult,
   durationBetween,
@@ -138,12 +139,12 @@ function readKind(value: unknown): SpanKind | null {
 }
 
 /** `KeyValue[]` → tags with JSON values (B.1 "Map tags", read backwards). */
-export function readAttributes(value: unknown): Fields {
+export function readAttributes(value: unknown, depth = 1): Fields {
   const fields = newFields();
   if (!Array.isArray(value)) return fields;
   for (const entry of value) {
     if (!isObject(entry) || typeof entry.key !== 'string') continue;
-    fields[entry.key] = fromAnyValue(entry.value);
+    fields[entry.key] = fromAnyValue(entry.value, depth);
   }
   return fields;
 }
@@ -152,8 +153,10 @@ export function readAttributes(value: unknown): Fields {
  * An `AnyValue` as a JSON value: `intValue` (string or number) becomes a
  * number when exact, else a LosslessNumber; an empty AnyValue becomes null.
  */
-export function fromAnyValue(value: unknown): JsonValue {
+export function fromAnyValue(value: unknown, depth = 1): JsonValue {
   if (!isObject(value)) return null;
+  // Nested deeper than a tag value may be (json.ts MAX_VALUE_DEPTH): kept as its JSON text.
+  if (depth > MAX_VALUE_DEPTH && ('arrayValue' in value || 'kvlistValue' in value)) return stringifyJson(value as JsonValue);
   if ('stringValue' in value) return typeof value.stringValue === 'string' ? value.stringValue : String(value.stringValue);
   if ('boolValue' in value) return value.boolValue === true || value.boolValue === 'true';
   if ('intValue' in value) {
@@ -174,11 +177,11 @@ export function fromAnyValue(value: unknown): JsonValue {
   }
   if ('arrayValue' in value) {
     const values = isObject(value.arrayValue) ? value.arrayValue.values : undefined;
-    return Array.isArray(values) ? values.map(fromAnyValue) : [];
+    return Array.isArray(values) ? values.map((item) => fromAnyValue(item, depth + 1)) : [];
   }
   if ('kvlistValue' in value) {
     const values = isObject(value.kvlistValue) ? value.kvlistValue.values : undefined;
-    return readAttributes(values);
+    return readAttributes(values, depth + 1);
   }
   if ('bytesValue' in value) return typeof value.bytesValue === 'string' ? value.bytesValue : null;
   return null;

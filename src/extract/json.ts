@@ -316,18 +316,108 @@ export function parseLossless(text: string): JsonValue {
 export function stringifyJson(value: JsonValue): string {
   // Native JSON.stringify first: it calls toJSON on each LosslessNumber, which counts.
   const seen = LosslessNumber.stringified;
-  const text = JSON.stringify(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value);
+  } catch {
+    // Nested deeper than the native writer's stack allows.
+    return stringifyLossless(value);
+  }
   if (LosslessNumber.stringified === seen) return text;
   return stringifyLossless(value);
 }
 
-function stringifyLossless(value: JsonValue): string {
-  if (value instanceof LosslessNumber) return value.text;
-  if (Array.isArray(value)) return `[${value.map(stringifyLossless).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const parts: string[] = [];
-    for (const key of Object.keys(value)) parts.push(`${JSON.stringify(key)}:${stringifyLossless(value[key]!)}`);
-    return `{${parts.join(',')}}`;
+type Container = JsonObject | JsonValue[];
+
+function isContainer(value: JsonValue | undefined): value is Container {
+  return value !== null && typeof value === 'object' && !(value instanceof LosslessNumber);
+}
+
+/** `stringifyJson` without native help: iterative, so any depth is written. */
+function stringifyLossless(root: JsonValue): string {
+  const out: string[] = [];
+  const stack: Array<{ container: Container; keys: string[] | null; at: number }> = [];
+  const open = (value: JsonValue): void => {
+    if (value instanceof LosslessNumber) out.push(value.text);
+    else if (Array.isArray(value)) {
+      out.push('[');
+      stack.push({ container: value, keys: null, at: 0 });
+    } else if (value !== null && typeof value === 'object') {
+      out.push('{');
+      stack.push({ container: value, keys: Object.keys(value), at: 0 });
+    } else out.push(JSON.stringify(value) ?? 'null');
+  };
+  open(root);
+  while (stack.length > 0) {
+    const frame = stack[stack.length - 1]!;
+    const { container, keys } = frame;
+    if (frame.at === (keys === null ? (container as JsonValue[]).length : keys.length)) {
+      out.push(keys === null ? ']' : '}');
+      stack.pop();
+      continue;
+    }
+    if (frame.at > 0) out.push(',');
+    const i = frame.at++;
+    if (keys === null) open((container as JsonValue[])[i]!);
+    else {
+      out.push(JSON.stringify(keys[i]!), ':');
+      open((container as JsonObject)[keys[i]!]!);
+    }
   }
-  return JSON.stringify(value);
+  return out.join('');
+}
+
+/**
+ * How deeply a tag value may nest objects and arrays. The parts deeper down are kept as
+ * their JSON text (a string): every writer of a value (span JSON, the exports, a view)
+ * can then walk it, whatever a line holds (JSON.parse reads far deeper than JSON.stringify
+ * writes).
+ */
+export const MAX_VALUE_DEPTH = 64;
+
+/** The value itself when it nests no deeper than MAX_VALUE_DEPTH (nearly always); else a copy cut there. Iterative. */
+export function boundDepth(value: JsonValue): JsonValue {
+  if (!isContainer(value) || !deeperThan(value, MAX_VALUE_DEPTH)) return value;
+  const copy: Container = Array.isArray(value) ? [] : {};
+  const stack: Array<[Container, Container, number]> = [[value, copy, 1]];
+  while (stack.length > 0) {
+    const [from, to, depth] = stack.pop()!;
+    for (const key of Object.keys(from)) {
+      let item = (from as JsonObject)[key]!;
+      if (isContainer(item)) {
+        if (depth >= MAX_VALUE_DEPTH) item = stringifyLossless(item);
+        else {
+          const inner: Container = Array.isArray(item) ? [] : {};
+          stack.push([item, inner, depth + 1]);
+          item = inner;
+        }
+      }
+      // `__proto__` stays a key.
+      Object.defineProperty(to, key, { value: item, enumerable: true, writable: true, configurable: true });
+    }
+  }
+  return copy;
+}
+
+/** True when containers nest more than `limit` deep, the outermost counting 1. */
+function deeperThan(root: Container, limit: number): boolean {
+  const stack: Array<[Container, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [container, depth] = stack.pop()!;
+    if (Array.isArray(container)) {
+      for (const item of container) {
+        if (!isContainer(item)) continue;
+        if (depth >= limit) return true;
+        stack.push([item, depth + 1]);
+      }
+    } else {
+      for (const key in container) {
+        const item = container[key];
+        if (!isContainer(item)) continue;
+        if (depth >= limit) return true;
+        stack.push([item, depth + 1]);
+      }
+    }
+  }
+  return false;
 }

@@ -6,6 +6,7 @@
 import { LosslessNumber, type Fields, type JsonObject, type JsonValue, type LogRecord, type SpanKind } from '../types.js';
 import { scaleDecimal, scaleNumber } from './decimal.js';
 import { parseTimestamp } from './time.js';
+import { boundDepth } from './json.js';
 import { setOwn } from './fields.js';
 
 const KINDS = new Set(['internal', 'server', 'client', 'producer', 'consumer']);
@@ -29,7 +30,7 @@ export function isSpanJson(obj: JsonObject): boolean {
 
 function copyFields(value: JsonValue | undefined): Fields {
   const out: Fields = {};
-  if (isObject(value)) for (const key of Object.keys(value)) setOwn(out, key, value[key]!);
+  if (isObject(value)) for (const key of Object.keys(value)) setOwn(out, key, boundDepth(value[key]!));
   return out;
 }
 

@@ -153,6 +153,50 @@ test('a 100,000-deep chain: convert and view finish, every span present, no recu
   assert.ok(view.stdout.split('\n').every((l) => [...l].length <= 100), 'no row is wider than the width');
 });
 
+test('tag values nested 5,000 and 100,000 deep (objects, arrays, OTLP kvlists): every span kept in every command and format, the depths past 64 kept as JSON text', async () => {
+  const nest = (depth, open, close) => open.repeat(depth) + close.repeat(depth);
+  const kvlist = (depth) => {
+    let value = '{"stringValue":"bottom"}';
+    for (let i = 0; i < depth; i++) value = `{"kvlistValue":{"values":[{"key":"k","value":${value}}]}}`;
+    return value;
+  };
+  const otlp = `{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[{"spans":[{"traceId":"5b8efff798038103d269b633813fc60c","spanId":"eee19b7ec3c1b174","name":"otlp-deep","startTimeUnixNano":"1714557600000000000","endTimeUnixNano":"1714557600001000000","attributes":[{"key":"deep","value":${kvlist(5000)}}]}]}]}]}`;
+  const path = write('deep-values.jsonl', [
+    span('v', 'a', null, 0, { name: 'before' }),
+    `{"trace_id":"v","span_id":"b","parent_id":"a","ts":${T0},"duration_ms":1,"name":"objects","x":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}`,
+    `{"trace_id":"v","span_id":"c","parent_id":"a","ts":${T0},"duration_ms":1,"name":"arrays","y":${nest(100000, '[', ']')}}`,
+    `{"trace_id":"v","msg":"deep event","span_id":"a","ts":${T0},"z":${nest(5000, '[', ']')}}`,
+    otlp,
+    span('v', 'd', 'a', 0, { name: 'after' }),
+    '',
+  ].join('\n'));
+  const names = ['before', 'objects', 'arrays', 'after', 'otlp-deep'];
+  for (const args of [['convert'], ['convert', '-f', 'traces'], ['convert', '-f', 'otlp'], ['convert', '-f', 'zipkin'], ['convert', '-f', 'jaeger'], ['convert', '-f', 'chrome'], ['view', '--all-tags', '--events', '--no-follow'], ['stats'], ['check', '--max', '1h']]) {
+    for (const threads of ['1', '2']) {
+      const { code, stdout, stderr } = await runCli([...args, '--threads', threads, path]);
+      assert.equal(code, 0, `${args.join(' ')}: ${stderr}`);
+      assert.equal(stderr, '', args.join(' '));
+      assertCleanStderr(stderr);
+      if (args[0] !== 'check') for (const name of names) assert.ok(stdout.includes(name), `${args.join(' ')}: ${name} missing`);
+    }
+  }
+  const spans = parseSpans((await runCli(['convert', path])).stdout);
+  assert.equal(spans.length, 5);
+  const arrays = spans.find((s) => s.name === 'arrays').tags.y;
+  let depth = 0;
+  let value = arrays;
+  while (Array.isArray(value)) {
+    value = value[0];
+    depth++;
+  }
+  assert.equal(depth, 64);
+  assert.equal(value, nest(100000 - 64, '[', ']'));
+  // Span JSON read back gives the same span JSON.
+  const first = await runCli(['convert', path]);
+  const again = await runCli(['convert'], { input: first.stdout });
+  assert.equal(again.stdout, first.stdout);
+});
+
 // A 1,000,000-span trace through the CLI takes about 17 s on 2 cores (every line
 // parsed, ~2.3 GB peak RSS), which does not fit the ~60 s budget of the default run
 // next to the other tests; by default 300,000 spans exercise the same code paths.

@@ -167,6 +167,18 @@ test('ids: an all-zero span id means no span (the line is an event on the trace)
   assert.equal(record.kind, 'event');
 });
 
+test('ids: a whole span (it has a duration) with an all-zero span id is kept as that span (FORMATS.md C.2 rule 1)', () => {
+  for (const id of ['"0000000000000000"', '"0"', '"0x0000"', '0']) {
+    const record = extract(`{"trace_id":"t","span_id":${id},"name":"real work","duration_ms":42,"time":1714557600000}`);
+    assert.equal(record.kind, 'span', id);
+    assert.equal(record.spanId, JSON.parse(`[${id}]`)[0].toString());
+    assert.equal(record.durationNs, 42_000_000n);
+    assert.deepEqual(record.tags, {});
+  }
+  const begin = extract('{"trace_id":"t","span_id":"0000000000000000","name":"x","msg":"start","time":1714557600000}');
+  assert.equal(begin.spanId, null);
+});
+
 const START_ENCODINGS = [
   ['epoch seconds (number)', '"time":1714557600', EPOCH_NS, 0],
   ['fractional epoch seconds', '"ts":1714557600.1234567', EPOCH_NS + 123_456_700n, 9],

@@ -3,7 +3,7 @@
 // stack, and malformed text is rejected like JSON.parse rejects it.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseJson, parseLossless, stringifyJson } from '../../../dist/extract/json.js';
+import { boundDepth, MAX_VALUE_DEPTH, parseJson, parseLossless, stringifyJson } from '../../../dist/extract/json.js';
 import { LosslessNumber } from '../../../dist/types.js';
 import { canon as plain } from '../../helpers/export-traces.js';
 
@@ -144,4 +144,38 @@ test('a hex id that looks like an exponent does not send the line to the slow pa
   // JSON.parse objects have Object.prototype; the slow parser's have none.
   assert.equal(Object.getPrototypeOf(v.a), Object.prototype);
   assert.equal(parseJson('{"x":1e400}').x.text, '1e400');
+});
+
+test('boundDepth: a value nesting 64 deep is the value itself; deeper, a copy whose containers past 64 are their JSON text', () => {
+  const nested = (depth, leaf) => {
+    let v = leaf;
+    for (let i = 0; i < depth; i++) v = i % 2 ? { k: v, n: i } : [v, i];
+    return v;
+  };
+  const shallow = nested(MAX_VALUE_DEPTH, 'x');
+  assert.equal(boundDepth(shallow), shallow);
+  assert.equal(boundDepth('x'), 'x');
+  const deep = nested(MAX_VALUE_DEPTH + 10, { __proto__: null, ['__proto__']: new LosslessNumber('12345678901234567890') });
+  const cut = boundDepth(deep);
+  assert.notEqual(cut, deep);
+  let at = cut;
+  let original = deep;
+  for (let d = 1; d < MAX_VALUE_DEPTH; d++) {
+    at = Array.isArray(at) ? at[0] : at.k;
+    original = Array.isArray(original) ? original[0] : original.k;
+  }
+  const inner = Array.isArray(at) ? at[0] : at.k;
+  assert.equal(typeof inner, 'string');
+  assert.equal(inner, stringifyJson(Array.isArray(original) ? original[0] : original.k));
+  assert.match(inner, /"__proto__":12345678901234567890\}/);
+});
+
+test('stringifyJson writes any depth (100,000 nested arrays) and, past the native writer, the same text', () => {
+  let v = [];
+  for (let i = 0; i < 100000; i++) v = [v];
+  assert.equal(stringifyJson(v), `${'['.repeat(100001)}${']'.repeat(100001)}`);
+  let o = { a: [1, 'two', null, true, { c: new LosslessNumber('1e400') }], '': -0 };
+  const shallowText = stringifyJson(o);
+  for (let i = 0; i < 100000; i++) o = { k: o };
+  assert.equal(stringifyJson(o), `${'{"k":'.repeat(100000)}${shallowText}${'}'.repeat(100000)}`);
 });
