@@ -8,6 +8,8 @@ import { ROLES, type FieldOverrides, type Role } from '../extract/roles.js';
 import type { TimeUnit } from '../extract/time.js';
 
 const UNITS = new Set(['s', 'ms', 'us', 'ns']);
+/** The roles whose numbers have a unit. */
+const UNIT_ROLES = new Set<Role>(['start', 'end', 'duration']);
 
 /** `ROLE=PATH[:UNIT]`, accumulated into overrides. */
 export function parseField(value: string, previous: FieldOverrides = {}): FieldOverrides {
@@ -17,10 +19,15 @@ export function parseField(value: string, previous: FieldOverrides = {}): FieldO
   }
   let path = m[2]!;
   let unit: TimeUnit | undefined;
-  const u = /^(.*):(s|ms|us|ns)$/.exec(path);
-  if (u && UNITS.has(u[2]!)) {
+  // Times and durations take a unit after the last ':'; a word there that is not one is a mistake
+  // (`duration_ms:msec` would otherwise read a key of that name and find nothing).
+  const u = UNIT_ROLES.has(m[1] as Role) ? /^(.+):([A-Za-z]*)$/.exec(path) : null;
+  if (u) {
+    const name = u[2]!.toLowerCase();
+    if (name === '') throw new InvalidArgumentError(`no unit after ':' in '${value}' (s, ms, us or ns)`);
+    if (!UNITS.has(name)) throw new InvalidArgumentError(`unknown unit '${u[2]}' in '${value}' (s, ms, us or ns)`);
     path = u[1]!;
-    unit = u[2] as TimeUnit;
+    unit = name as TimeUnit;
   }
   return { ...previous, [m[1]!]: unit ? { path, unit } : { path } };
 }

@@ -5,6 +5,7 @@
  */
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { TracelogError } from '../errors.js';
+import { escapeControls } from '../commands/report.js';
 
 type CheckFormatName = 'text' | 'json' | 'junit' | 'github' | 'markdown';
 import type { Io } from '../commands/io.js';
@@ -63,10 +64,11 @@ export function buildProgram(hooks: ProgramHooks): Command {
   const program = new Command('tracelog')
     .description('Turn structured JSON logs into traces: waterfalls in the terminal, span JSON, exports, CI gates.')
     .version(VERSION, '-V, --version')
-    .showHelpAfterError('(run with --help for usage)')
     .configureOutput({
       writeOut: (s) => io.stdout.write(s),
       writeErr: (s) => io.stderr.write(s),
+      // Usage errors are one line, like every other error: "tracelog: unknown option '--bogus' (…)".
+      outputError: (s, write) => write(`tracelog: ${escapeControls(s.replace(/^error: /, '').trim().replace(/\s*\n\s*/g, ' '))} (run with --help for usage)\n`),
     });
 
   addFollowOptions(addInputOptions(

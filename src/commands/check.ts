@@ -95,13 +95,15 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
   }
 
   const reporters = options.reporters.length > 0 ? options.reporters : [{ format: 'text' as const }];
+  let readerGone = false;
   for (const reporter of reporters) {
     const toTerminal = reporter.output === undefined && io.stdoutIsTTY;
     const colorLevel = reporter.format === 'text' ? resolveColorLevel(io, options.color, toTerminal) : 0;
     const out = openOutput(reporter.output, io);
     await out.writer.write(renderCheckReport(result, reporter.format, { colorLevel }));
     await out.close(true);
+    if (reporter.output === undefined && out.writer.closed) readerGone = true;
   }
-  reportDiagnostics(diagnostics, io, options.quiet);
+  reportDiagnostics(diagnostics, io, options.quiet || readerGone);
   return exitCodeFor(result);
 }

@@ -139,10 +139,11 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
     const early = options.follow ? undefined : writer.early;
     const texts = early && (await streamTexts(convertLoadOptions(options), early.output, io, diagnostics));
     if (texts) {
-      // Every trace's problems are counted, as when one thread reads, even once the reader has gone.
       for (const [text, problems] of texts) {
+        // A reader that went away (`| head`) has seen enough: nothing more is written or reported.
+        if (out.writer.closed || io.signal?.aborted) break;
         diagnostics.problems.push(...problems);
-        if (text === null || out.writer.closed || io.signal?.aborted) continue;
+        if (text === null) continue;
         for (const piece of early.written(text)) await out.writer.write(piece);
       }
     } else await streamTraces(convertLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
@@ -161,7 +162,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
     await out.close(ok);
   }
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
-  return reportDiagnostics(diagnostics, io, options.quiet);
+  return reportDiagnostics(diagnostics, io, options.quiet || out.writer.closed);
 }
 
 /**

@@ -34,5 +34,5 @@ export async function runStats(options: StatsCommandOptions, io: Io): Promise<nu
       : renderStatsTable(result, { colorLevel: resolveColorLevel(io, options.color, toTerminal) });
   await out.writer.write(text.endsWith('\n') ? text : `${text}\n`);
   await out.close(true);
-  return reportDiagnostics(diagnostics, io, options.quiet);
+  return reportDiagnostics(diagnostics, io, options.quiet || out.writer.closed);
 }

@@ -124,5 +124,6 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   if (count === 0 && !options.quiet && diagnostics.failures.length === 0) {
     io.stderr.write(diagnostics.lines === 0 ? 'tracelog: no input lines\n' : 'tracelog: no traces to show\n');
   }
-  return reportDiagnostics(diagnostics, io, options.quiet);
+  // A reader that went away (`| head`) has seen enough: only unreadable inputs are still reported.
+  return reportDiagnostics(diagnostics, io, options.quiet || out.writer.closed);
 }

@@ -16,6 +16,8 @@ const USAGE_ERRORS = [
   [['convert', '--format', 'xml'], /argument 'xml' is invalid/],
   [['convert', '--field', 'nope=x'], /expected ROLE=PATH/],
   [['convert', '--field', 'trace'], /expected ROLE=PATH/],
+  [['convert', '--field', 'duration=duration_ms:parsecs'], /unknown unit 'parsecs' in 'duration=duration_ms:parsecs' \(s, ms, us or ns\)/],
+  [['convert', '--field', 'start=t:'], /no unit after ':'/],
   [['convert', '--max-line-bytes', '0'], /must be at least 1 byte/],
   [['convert', '--max-line-bytes', 'lots'], /is not a size/],
   [['convert', '-o'], /argument missing/],
@@ -28,6 +30,7 @@ for (const [args, message] of USAGE_ERRORS) {
     assert.equal(code, 2);
     assert.equal(stdout, '');
     assert.match(stderr, message);
+    assert.match(stderr, /^tracelog: [^\n]+ \(run with --help for usage\)\n$/, 'one line');
     assert.doesNotMatch(stderr, STACK_TRACE);
   });
 }

@@ -54,9 +54,11 @@ const bin = JSON.stringify(BIN);
 // ------------------------------------------------------------ closed pipes
 
 // stats --format json: the table is slow on 40,000 groups (see hostile.test.js).
-for (const command of ['convert', 'view', 'stats --format json', 'check --max 1h']) {
-  test(`a closed pipe on stdout (\`tracelog ${command} big.log | head -1\`): exit 0, no error`, async () => {
-    const r = await sh(`${node} ${bin} ${command} -q ${JSON.stringify(bigLog())} | head -1; echo "status=\${PIPESTATUS[0]}" >&2`);
+// The log has a line that is not JSON and a cycle: once a write finds the reader gone, neither is
+// reported. check's short report fits in the pipe whole (no write fails): it is run with -q.
+for (const command of ['convert', 'convert --threads 2', 'view', 'view --threads 2', 'stats --format json', 'check --max 1h -q']) {
+  test(`a closed pipe on stdout (\`tracelog ${command} big.log | head -1\`): exit 0, nothing on stderr`, async () => {
+    const r = await sh(`${node} ${bin} ${command} ${JSON.stringify(bigLog())} | head -1; echo "status=\${PIPESTATUS[0]}" >&2`);
     assert.equal(r.stderr, 'status=0\n');
     assert.equal(r.stdout.split('\n').length, 2, 'one line came through');
   });
