@@ -378,7 +378,11 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
       }
     }
   }
-  if (durationNs === null && start && end && isDuration(end.ns - start.ns)) durationNs = end.ns - start.ns;
+  if (durationNs === null && start && end) {
+    if (isDuration(end.ns - start.ns)) durationNs = end.ns - start.ns;
+    // An end before the start makes no span: the end stays in the fields, where it can be seen.
+    else used.delete(role('end')![0]);
+  }
   if (zeroSpanId && durationNs === null) spanId = null;
 
   const nameValue = take(role('name'));

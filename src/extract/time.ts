@@ -45,6 +45,14 @@ export function instantFromDecimal(text: string, unit?: TimeUnit): Instant | nul
   return { ns, digits: Math.min(9, UNIT_DIGITS[u] + Math.ceil(frac.length / 3) * 3) };
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/** Days in a month of the proleptic Gregorian calendar (the one RFC 3339 uses). */
+function daysInMonth(year: number, month: number): number {
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  return month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1]!;
+}
+
 /** An RFC 3339 / ISO 8601 string as an Instant; no offset means UTC. */
 export function parseIsoTime(text: string): Instant | null {
   const m = ISO.exec(text.trim());
@@ -55,11 +63,16 @@ export function parseIsoTime(text: string): Instant | null {
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
-  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 24 || minute > 59 || second > 60) return null;
+  // A date that does not exist (2023-02-29, 04-31) is no time: it stays in the fields, where it can be seen.
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month) || minute > 59 || second > 60) return null;
+  // 24:00:00 is the end of the day (ISO 8601); no other time in hour 24 exists.
+  if (hour > 24 || (hour === 24 && (minute > 0 || second > 0 || /[1-9]/.test(frac)))) return null;
   let offsetMin = 0;
   if (zone !== 'Z' && zone !== 'z' && zone !== 'UTC') {
     const zm = /^([+-])(\d{2}):?(\d{2})?$/.exec(zone)!;
-    offsetMin = (Number(zm[2]) * 60 + Number(zm[3] ?? '0')) * (zm[1] === '-' ? -1 : 1);
+    const [offsetHours, offsetMinutes] = [Number(zm[2]), Number(zm[3] ?? '0')];
+    if (offsetHours > 23 || offsetMinutes > 59) return null;
+    offsetMin = (offsetHours * 60 + offsetMinutes) * (zm[1] === '-' ? -1 : 1);
   }
   const date = new Date(0);
   date.setUTCFullYear(Number(y), month - 1, day);

@@ -253,6 +253,13 @@ test('duration: a negative or unreadable duration is no duration', () => {
   }
 });
 
+test('an end time before the start makes no duration; the end stays in the tags', () => {
+  const record = extract('{"trace_id":"t","span_id":"s","name":"x","start_time":"2026-01-01T00:00:01Z","end_time":"2026-01-01T00:00:00Z"}');
+  assert.equal(record.durationNs, null);
+  assert.equal(record.kind, 'begin');
+  assert.deepEqual(record.tags, { end_time: '2026-01-01T00:00:00Z' });
+});
+
 test('parseDurationValue: units for numbers, Go syntax for strings, exact', () => {
   assert.equal(parseDurationValue(1.5, 'ms'), 1_500_000n);
   assert.equal(parseDurationValue(1.5, 's'), 1_500_000_000n);

@@ -83,6 +83,17 @@ test('parseTimestamp: a unit given by --field wins over the magnitude', () => {
   assert.equal(parseTimestamp(1714557600000000, 'us').ns, EPOCH_NS);
 });
 
+test('parseIsoTime: dates and offsets that do not exist are not times; leap days and 24:00 are', () => {
+  for (const input of ['2023-02-29T00:00:00Z', '2100-02-29T00:00:00Z', '2024-04-31T00:00:00Z', '2024-05-01T24:00:01Z', '2024-05-01T24:00:00.5Z', '2024-05-01T10:00:00+25:00', '2024-05-01T10:00:00-01:60']) {
+    assert.equal(parseIsoTime(input), null, input);
+  }
+  assert.equal(parseIsoTime('2024-02-29T00:00:00Z').ns, EPOCH_NS - 62n * 86_400n * 1_000_000_000n + (-10n * 3600n) * 1_000_000_000n);
+  assert.equal(parseIsoTime('2000-02-29T00:00:00Z').ns, 951_782_400_000_000_000n);
+  assert.equal(parseIsoTime('2024-04-30T24:00:00Z').ns, parseIsoTime('2024-05-01T00:00:00Z').ns);
+  assert.equal(parseIsoTime('2024-05-01T12:00:00+02:00').ns, EPOCH_NS);
+  assert.equal(parseIsoTime('2024-05-01T00:00:00-23:59').ns, EPOCH_NS + 14n * 3600n * 1_000_000_000n - 1n * 60n * 1_000_000_000n);
+});
+
 test('parseIsoTime ignores surrounding spaces', () => {
   assert.deepEqual(parseIsoTime(' 2024-05-01T10:00:00Z '), { ns: EPOCH_NS, digits: 0 });
 });
