@@ -16,6 +16,8 @@ import { reportDiagnostics } from './report.js';
 import { traceText } from '../parallel/written.js';
 
 export const DEFAULT_WIDTH_COLS = 100;
+/** The widest a view is drawn (`--width` takes 20 to 1,000). */
+export const MAX_WIDTH_COLS = 1000;
 
 export interface ViewOptions extends InputOptions {
   /** Explicit --follow / --no-follow; undefined: follow when reading stdin. */
@@ -33,12 +35,12 @@ export interface ViewOptions extends InputOptions {
   output?: string;
 }
 
-/** Terminal columns, else COLUMNS, else 100. */
+/** Terminal columns, else COLUMNS, else 100; at most 1,000, as `--width` allows. */
 export function resolveWidth(io: Io, flag: number | undefined): number {
   if (flag !== undefined) return flag;
-  if (io.stdoutIsTTY && io.columns) return io.columns;
+  if (io.stdoutIsTTY && io.columns) return Math.min(io.columns, MAX_WIDTH_COLS);
   const env = Number(io.env.COLUMNS);
-  return Number.isInteger(env) && env > 0 ? env : DEFAULT_WIDTH_COLS;
+  return Number.isInteger(env) && env > 0 ? Math.min(env, MAX_WIDTH_COLS) : DEFAULT_WIDTH_COLS;
 }
 
 /** Options that need every trace before the first is shown rule out following. */

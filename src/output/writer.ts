@@ -4,9 +4,9 @@
  * large chunks, waits for drain, and treats a closed pipe (EPIPE) as the reader
  * having seen enough: later writes are dropped and the run ends quietly.
  */
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { TracelogError } from '../errors.js';
 
@@ -116,7 +116,7 @@ export function outputError(path: string, err: unknown): TracelogError {
   const reason =
     code === 'ENOSPC' ? 'no space left on device' :
     code === 'EACCES' || code === 'EPERM' ? 'permission denied' :
-    code === 'ENOENT' ? 'no such directory' :
+    code === 'ENOENT' ? (existsSync(dirname(resolve(path))) ? 'cannot create a file in its directory' : 'no such directory') :
     code === 'EISDIR' ? 'is a directory' :
     code === 'EROFS' ? 'read-only file system' :
     err instanceof Error ? err.message : String(err);

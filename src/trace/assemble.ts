@@ -54,6 +54,9 @@ export const SKEW_TOLERANCE_NS = 1_000_000n;
 /** Id given to a placeholder that holds a trace's events when no span has an id. */
 export const NO_SPAN_ID = '(no span id)';
 
+/** A cycle report names at most this many spans. */
+const MAX_CYCLE_NAMES = 10;
+
 export class Assembler {
   private readonly traces = new Map<string, TraceDraft>();
   private counter = 0;
@@ -490,7 +493,9 @@ function breakCycles(traceId: string, spans: Built[], roots: Built[], parentOf: 
     cut.parentId = null;
     roots.push(cut);
     mark(cut);
-    const names = cycle.map((s) => shortId(s.spanId));
-    problems.push(`trace ${shortId(traceId)}: parent cycle ${[...names, names[0]].join(' → ')} broken at ${shortId(cut.spanId)}`);
+    // A long cycle is named by its first spans and its length: the report stays one readable line.
+    const shown = cycle.slice(0, cycle.length > MAX_CYCLE_NAMES ? MAX_CYCLE_NAMES - 2 : cycle.length).map((s) => shortId(s.spanId));
+    const loop = shown.length < cycle.length ? `${shown.join(' → ')} → … ${(cycle.length - shown.length).toLocaleString('en-US')} more → ${shown[0]}` : [...shown, shown[0]].join(' → ');
+    problems.push(`trace ${shortId(traceId)}: parent cycle ${loop} broken at ${shortId(cut.spanId)}`);
   }
 }

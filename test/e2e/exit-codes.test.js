@@ -165,6 +165,12 @@ test('-o into a missing directory or onto a directory: exit 2, one line', async 
   assert.equal(dir.code, 2);
   assert.equal(dir.stderr, "tracelog: cannot write 'fixtures': is a directory\n");
   assert.deepEqual(readdirSync(ROOT).filter((name) => name.startsWith('.fixtures.tmp')), []);
+  // /proc exists, but no file can be made in it.
+  if (existsSync('/proc/version')) {
+    const proc = await runCli(['convert', fixture('book-example.jsonl'), '-o', '/proc/version']);
+    assert.equal(proc.code, 2);
+    assert.equal(proc.stderr, "tracelog: cannot write '/proc/version': cannot create a file in its directory\n");
+  }
   assert.deepEqual(tempLeftovers(tmp.dir), []);
 });
 

@@ -185,6 +185,9 @@ describe('tracelog view', { concurrency: 4 }, () => {
     assert.ok(narrow.split('\n').some((l) => displayWidthCols(l) === 50), 'the bars take the whole width');
     const flag = await stdoutOf(['view', fixture('demo.jsonl'), '--events', '--width', '40'], { env: cliEnv({ COLUMNS: '50' }) });
     assert.equal(flag, readFileSync(join(GOLDEN_DIR, 'demo.width-40.view.txt'), 'utf8'));
+    const wide = await stdoutOf(['view', fixture('demo.jsonl')], { env: cliEnv({ COLUMNS: '99999' }) });
+    assertFits(wide, 1000);
+    assert.ok(wide.split('\n').some((l) => displayWidthCols(l) === 1000), '$COLUMNS past 1,000 draws 1,000 wide, as --width allows');
     const { COLUMNS, ...withoutColumns } = cliEnv();
     const fallback = await stdoutOf(['view', fixture('book-example.jsonl')], { env: withoutColumns });
     assert.equal(fallback, readFileSync(join(GOLDEN_DIR, 'book-example.default.view.txt'), 'utf8'), 'no COLUMNS: 100');

@@ -232,6 +232,17 @@ test('cycle of length 2: cut at the earliest span', () => {
   assert.deepEqual(shape(trace), [['b', 'a']]);
 });
 
+test('a cycle of 100,000 spans is reported in one short line: its first spans and how many more', () => {
+  const n = 100_000;
+  const records = [];
+  for (let i = 0; i < n; i++) records.push(rec({ span: `s${i}`, parent: `s${(i + 1) % n}`, at: i, ms: 1 }));
+  const [trace] = assemble(records);
+  assert.equal(trace.problems.length, 1);
+  assert.ok(trace.problems[0].length < 200, trace.problems[0]);
+  assert.match(trace.problems[0], /parent cycle s0 → s1 → s2 → s3 → s4 → s5 → s6 → s7 → … 99,992 more → s0 broken at s0$/);
+  assert.equal(trace.spanCount, n);
+});
+
 test('cycle of length 3 with a span hanging off it', () => {
   const [trace] = assemble([
     rec({ span: 'a', parent: 'c', at: 0, ms: 10 }),
