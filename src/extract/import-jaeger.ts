@@ -66,7 +66,7 @@ export function importJaeger(value: JsonValue, source: string, line: number): Im
         continue;
       }
       const tags = readTags(span.tags);
-      const { ids, synthetic } = restoreOriginalIds(tags, { traceId, spanId, parentId: readParent(span) });
+      const { ids, synthetic } = restoreOriginalIds(tags, { traceId, spanId, parentId: readParent(span) }, 'hex16or32');
       const spanKind = readSpanKind(tags['span.kind']);
       if (spanKind !== null) delete tags['span.kind'];
       const status = takeStatus(tags);

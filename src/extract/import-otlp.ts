@@ -70,7 +70,7 @@ function readSpan(span: JsonValue, service: string | null, source: string, line:
   // "" / absent / all zeros mean a root (B.1; Go stdouttrace writes zeros).
   const parentText = readOtlpId(span.parentSpanId, 8);
   const tags = readAttributes(span.attributes);
-  const { ids, synthetic } = restoreOriginalIds(tags, { traceId, spanId, parentId: readParentId(parentText) });
+  const { ids, synthetic } = restoreOriginalIds(tags, { traceId, spanId, parentId: readParentId(parentText) }, 'hex32');
 
   const startNs = readUnixNano(span.startTimeUnixNano);
   const status = isObject(span.status) ? span.status : null;

@@ -6,6 +6,7 @@
  */
 import { LosslessNumber, type Fields, type JsonObject, type JsonValue, type LogRecord, type SpanKind } from '../types.js';
 import { scaleDecimal, scaleNumber } from './decimal.js';
+import { toParentIdHex16, toSpanIdHex16, toTraceIdHex16or32, toTraceIdHex32 } from '../export/ids.js';
 
 /** What an imported document yields: span records, event records, and how many spans were unusable. */
 export interface ImportResult {
@@ -112,22 +113,26 @@ export interface SpanIds {
 /**
  * Replaces mapped ids by the originals recorded in `tracelog.original_*` tags
  * and removes those tags and `tracelog.synthetic` from `tags`, so an export
- * read back gives the ids as first written. Returns whether the span was a
- * synthetic placeholder.
+ * read back gives the ids as first written. An original is taken only when it
+ * maps to the id the document has (as the exporter mapped it, `traceWidth` for
+ * the trace id): a log field of that name that is no such record stays a tag.
+ * Returns whether the span was a synthetic placeholder.
  */
-export function restoreOriginalIds(tags: Fields, ids: SpanIds): { ids: SpanIds; synthetic: boolean } {
+export function restoreOriginalIds(tags: Fields, ids: SpanIds, traceWidth: 'hex32' | 'hex16or32'): { ids: SpanIds; synthetic: boolean } {
   const restored = { ...ids };
-  const trace = tags[ORIGINAL_TRACE_ID_KEY];
-  const span = tags[ORIGINAL_SPAN_ID_KEY];
-  const parent = tags[ORIGINAL_PARENT_ID_KEY];
-  if (typeof trace === 'string') restored.traceId = trace;
-  if (typeof span === 'string') restored.spanId = span;
-  if (typeof parent === 'string') restored.parentId = parent;
+  const take = (key: string, written: string | null, map: (text: string, options: { decimal: boolean }) => string | null): string | null => {
+    const original = tags[key];
+    if (typeof original !== 'string' || written === null) return null;
+    const id = written.toLowerCase();
+    if (map(original, { decimal: false }) !== id && map(original, { decimal: true }) !== id) return null;
+    delete tags[key];
+    return original;
+  };
+  restored.traceId = take(ORIGINAL_TRACE_ID_KEY, ids.traceId, traceWidth === 'hex32' ? toTraceIdHex32 : toTraceIdHex16or32) ?? ids.traceId;
+  restored.spanId = take(ORIGINAL_SPAN_ID_KEY, ids.spanId, toSpanIdHex16) ?? ids.spanId;
+  restored.parentId = take(ORIGINAL_PARENT_ID_KEY, ids.parentId, toParentIdHex16) ?? ids.parentId;
   const flag = tags[SYNTHETIC_KEY];
   const synthetic = flag === true || flag === 'true';
-  delete tags[ORIGINAL_TRACE_ID_KEY];
-  delete tags[ORIGINAL_SPAN_ID_KEY];
-  delete tags[ORIGINAL_PARENT_ID_KEY];
   delete tags[SYNTHETIC_KEY];
   return { ids: restored, synthetic };
 }

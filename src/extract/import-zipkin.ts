@@ -44,7 +44,7 @@ export function importZipkin(value: JsonValue, source: string, line: number): Im
       continue;
     }
     const tags = readTags(span.tags);
-    const { ids, synthetic } = restoreOriginalIds(tags, { traceId, spanId, parentId: readParentId(span.parentId) });
+    const { ids, synthetic } = restoreOriginalIds(tags, { traceId, spanId, parentId: readParentId(span.parentId) }, 'hex16or32');
     const status = takeStatus(tags);
     const service = isObject(span.localEndpoint) ? readServiceName(span.localEndpoint.serviceName) : null;
     const startNs = readScaledNs(span.timestamp, MICROS_NS);

@@ -188,6 +188,23 @@ test('OTLP ids, times and attributes survive protobuf decoding of the CLI output
   assert.deepEqual(numbers.attributes.order_id, { doubleValue: 1.2345678901234568e29 });
 });
 
+test('a log field named like the id records the exporters add is only a tag: read back, it changes no id', async () => {
+  const path = join(temp.dir, 'look-alike.jsonl');
+  writeFileSync(path, [
+    '{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","name":"root","duration_ms":5,"time":"2026-01-01T00:00:00Z","tracelog.original_trace_id":"zzz","tracelog.original_span_id":"yyy","tracelog.original_parent_id":"xxx"}',
+    '{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b8","parent_id":"00f067aa0ba902b7","name":"child","duration_ms":1,"time":"2026-01-01T00:00:00Z"}',
+    '{"trace_id":"7","span_id":"8","parent_id":"9","name":"mapped","duration_ms":1,"time":"2026-01-01T00:00:00Z"}',
+    '',
+  ].join('\n'));
+  const original = parseJsonLines((await convertOk([path])).stdout);
+  for (const format of FORMATS) {
+    const exported = await convertOk(['--format', format, path]);
+    const back = parseJsonLines((await convertOk([], '', { input: exported.stdout })).stdout);
+    const ids = (spans) => spans.map((s) => [s.traceId, s.spanId, s.parentId, s.tags['tracelog.original_trace_id'] ?? null]);
+    assert.deepEqual(ids(back), ids(original), format);
+  }
+});
+
 test('pretty-printed Jaeger and Zipkin files (and a Zipkin array on stdin) read as their one-line forms', async () => {
   const paths = ['book-example.jsonl', 'orphan-parent.jsonl', 'datadog-bigint.jsonl', 'begin-end.jsonl'].map((f) => `fixtures/${f}`);
   const [original, jaeger, zipkin] = await Promise.all([convertOk(paths), convertOk(['--format', 'jaeger', ...paths]), convertOk(['--format', 'zipkin', ...paths])]);
