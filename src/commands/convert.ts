@@ -6,7 +6,7 @@
  */
 import { Diagnostics } from '../diagnostics.js';
 import { EXIT_USAGE, TracelogError } from '../errors.js';
-import { toChromeTrace } from '../export/chrome.js';
+import { chromeTraceText, toChromeTrace } from '../export/chrome.js';
 import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
@@ -38,7 +38,8 @@ interface FormatWriter {
   start(): string;
   /** Text for one trace (may be empty while a batch fills). */
   trace(trace: Trace): string;
-  end(): string;
+  /** The closing text, or pieces of it (a Chrome document is written event by event). */
+  end(): string | Iterable<string>;
   /**
    * For output that can be written as each trace's last line goes by (by worker threads
    * too): what is written of a trace (`traceText`), and what then goes out for it.
@@ -89,6 +90,11 @@ function listWriter(open: string, close: string, output: TextOutput, follow: boo
   };
 }
 
+function* withNewline(pieces: Iterable<string>): Generator<string> {
+  yield* pieces;
+  yield '\n';
+}
+
 function chromeWriter(follow: boolean): FormatWriter {
   const traces: Trace[] = [];
   return {
@@ -98,7 +104,7 @@ function chromeWriter(follow: boolean): FormatWriter {
       traces.push(trace);
       return '';
     },
-    end: () => (follow ? '' : `${JSON.stringify(toChromeTrace(traces))}\n`),
+    end: () => (follow ? '' : withNewline(chromeTraceText(traces))),
   };
 }
 
@@ -155,7 +161,8 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
       if (options.follow) await out.writer.flush();
       return out.writer.closed ? STOP : undefined;
     });
-    await out.writer.write(writer.end());
+    const end = writer.end();
+    for (const piece of typeof end === 'string' ? [end] : end) await out.writer.write(piece);
     // Sources that could not be read are reported; what the others gave is still written whole.
     ok = !io.signal?.aborted;
   } finally {

@@ -35,12 +35,52 @@ const UNNAMED = '(unnamed)';
 /** Keys of a slice's args set from the span itself; a tag with one of these names is shown as `tag:<key>`. */
 const SPAN_ARG_KEYS = ['traceId', 'spanId', 'parentId', 'service', 'error', 'status', 'synthetic'] as const;
 
+/** Where every span goes: processes by service, lanes within each, and the time origin. */
+interface ChromeLayout {
+  metadata: ChromeEvent[];
+  services: Array<{ pid: number; ordered: Span[]; lanes: number[] }>;
+  origin: bigint;
+  otherData: Record<string, string | number>;
+}
+
 /**
  * The document. Times are µs relative to the earliest span or event start
  * (B.4 allows it), with the ns kept as a 3-digit fraction that a double holds
  * exactly at that size; `otherData.startTimeUnixNano` is the absolute origin.
  */
 export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
+  const layout = layoutChrome(traces);
+  return { traceEvents: [...layout.metadata, ...sliceEvents(layout)], displayTimeUnit: 'ms', otherData: layout.otherData };
+}
+
+/** Pieces of text a writer gathers before handing them on. */
+const PIECE_BYTES = 2 ** 20;
+
+/**
+ * `JSON.stringify(toChromeTrace(traces))`, in pieces of about a MiB: each event is
+ * made and written in turn, so the events of a large file never all wait in memory,
+ * nor the whole document as one string.
+ */
+export function* chromeTraceText(traces: readonly Trace[]): Generator<string> {
+  const layout = layoutChrome(traces);
+  let piece = '{"traceEvents":[';
+  let first = true;
+  const events = function* (): Generator<ChromeEvent> {
+    yield* layout.metadata;
+    yield* sliceEvents(layout);
+  };
+  for (const event of events()) {
+    piece += `${first ? '' : ','}${JSON.stringify(event)}`;
+    first = false;
+    if (piece.length >= PIECE_BYTES) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield `${piece}],"displayTimeUnit":"ms","otherData":${JSON.stringify(layout.otherData)}}`;
+}
+
+function layoutChrome(traces: readonly Trace[]): ChromeLayout {
   const byService = new Map<string, Span[]>();
   let spanCount = 0;
   let originNs: bigint | null = null;
@@ -61,11 +101,9 @@ export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
     }
   }
   const origin = originNs ?? 0n;
-  const at = (ns: bigint): number => microsWithFraction(ns - origin);
-
   const ranges = treeRanges(traces);
   const metadata: ChromeEvent[] = [];
-  const slices: ChromeEvent[] = [];
+  const services: ChromeLayout['services'] = [];
   let pid = 0;
   for (const [service, spans] of byService) {
     pid += 1;
@@ -85,9 +123,24 @@ export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
       metadata.push({ ph: 'M', name: 'thread_name', pid, tid, args: { name: `lane ${tid}` } });
       metadata.push({ ph: 'M', name: 'thread_sort_index', pid, tid, args: { sort_index: tid } });
     }
-    ordered.forEach((span, index) => {
+    services.push({ pid, ordered, lanes });
+  }
+  return {
+    metadata,
+    services,
+    origin,
+    otherData: { generator: 'tracelog', traceCount: traces.length, spanCount, startTimeUnixNano: origin.toString() },
+  };
+}
+
+/** Each span's slice and its events' instants, service by service, made as they are asked for. */
+function* sliceEvents(layout: ChromeLayout): Generator<ChromeEvent> {
+  const at = (ns: bigint): number => microsWithFraction(ns - layout.origin);
+  for (const { pid, ordered, lanes } of layout.services) {
+    for (let index = 0; index < ordered.length; index++) {
+      const span = ordered[index]!;
       const tid = lanes[index]! + 1;
-      slices.push({
+      yield {
         ph: 'X',
         name: span.name ?? UNNAMED,
         cat: span.kind ?? 'span',
@@ -96,25 +149,15 @@ export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
         ts: at(span.startNs),
         dur: microsWithFraction(spanEnd(span) - span.startNs),
         args: sliceArgs(span),
-      });
+      };
       for (const event of span.events) {
         const instant: ChromeEvent = { ph: 'i', name: event.name, s: 't', pid, tid, ts: at(event.timeNs ?? span.startNs) };
         const args = plainFields(eventFields(event));
         if (Object.keys(args).length > 0) instant.args = args;
-        slices.push(instant);
+        yield instant;
       }
-    });
+    }
   }
-  return {
-    traceEvents: [...metadata, ...slices],
-    displayTimeUnit: 'ms',
-    otherData: {
-      generator: 'tracelog',
-      traceCount: traces.length,
-      spanCount,
-      startTimeUnixNano: origin.toString(),
-    },
-  };
 }
 
 /** An interval in ns; `endNs ≥ startNs`. */

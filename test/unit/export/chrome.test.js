@@ -3,7 +3,7 @@
 // slices that nest properly, which Perfetto and speedscope need.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignLanes, toChromeTrace } from '../../../dist/export/chrome.js';
+import { assignLanes, chromeTraceText, toChromeTrace } from '../../../dist/export/chrome.js';
 import { allTraces, uuidTrace, datadogTrace, EPOCH_NS } from '../../helpers/export-traces.js';
 import { makeSpan, makeTrace } from '../../helpers/spans.js';
 
@@ -176,4 +176,21 @@ test('empty input gives an empty but valid document', () => {
     displayTimeUnit: 'ms',
     otherData: { generator: 'tracelog', traceCount: 0, spanCount: 0, startTimeUnixNano: '0' },
   });
+});
+
+test('chromeTraceText writes the document JSON.stringify writes, in pieces of about a MiB', () => {
+  const many = [];
+  for (let t = 0; t < 3000; t++) {
+    const spans = [makeSpan({ spanId: `r${t}`, name: `root ${t}`, service: `svc${t % 7}`, startMs: t, durationMs: 10, tags: { n: t, text: 'x'.repeat(200) } })];
+    for (let c = 0; c < 3; c++) spans.push(makeSpan({ spanId: `c${t}-${c}`, parentId: `r${t}`, service: `svc${(t + c) % 7}`, startMs: t + c, durationMs: 2 }));
+    many.push(makeTrace(spans, `trace-${t}`));
+  }
+  for (const traces of [allTraces(), many, []]) {
+    const pieces = [...chromeTraceText(traces)];
+    assert.equal(pieces.join(''), JSON.stringify(toChromeTrace(traces)));
+    if (traces === many) {
+      assert.ok(pieces.length > 2, `${pieces.length} pieces`);
+      assert.ok(pieces.every((p) => p.length < 2 ** 20 + 4096), 'no piece much over a MiB');
+    }
+  }
 });
