@@ -1,7 +1,8 @@
 /**
  * One raw log line → records, or the reason it was skipped. Strips a BOM and
  * any prefix a log pipeline added before the first `{` (docker compose, kubectl),
- * parses losslessly, then reads trace fields. Pure: no I/O.
+ * parses losslessly, then reads trace fields — of the application's line inside a
+ * shipper's record too (Docker's json-file `log`). Pure: no I/O.
  */
 import type { JsonObject, JsonValue, LogRecord } from '../types.js';
 import { extractRecord, type ExtractOptions } from './fields.js';
@@ -22,6 +23,26 @@ export interface LineOptions extends ExtractOptions {
 
 /** Reads one line. Null for a blank line (not counted). */
 export function readLine(text: string, source: string, line: number, options: LineOptions = {}): LineResult {
+  return readText(text, source, line, options, true);
+}
+
+/**
+ * String fields in which a log shipper carries the application's own line: Docker's json-file
+ * driver writes `{"log":"<line>\n","stream":"stdout","time":…}`, Fluent Bit and Fluentd keep
+ * `log`, others `message`.
+ */
+const WRAPPER_KEYS = ['log', 'message', 'msg'];
+
+/** The application's line inside a shipper's record: a wrapper field holding a JSON object's text. */
+function wrappedLine(obj: JsonObject): string | null {
+  for (const key of WRAPPER_KEYS) {
+    const value = Object.hasOwn(obj, key) ? obj[key] : undefined;
+    if (typeof value === 'string' && /^\s*\{/.test(value)) return value;
+  }
+  return null;
+}
+
+function readText(text: string, source: string, line: number, options: LineOptions, unwrap: boolean): LineResult {
   let start = 0;
   if (text.charCodeAt(0) === 0xfeff) start = 1;
   while (start < text.length && isSpace(text.charCodeAt(start))) start++;
@@ -55,7 +76,11 @@ export function readLine(text: string, source: string, line: number, options: Li
   const obj = value as JsonObject;
   if (isSpanJson(obj)) return { records: recordsFromSpanJson(obj, source, line) };
   const record = extractRecord(obj, source, line, options);
-  return record ? { records: [record] } : { skip: 'no-trace-id' };
+  if (record) return { records: [record] };
+  // No trace here: the line may be a shipper's record around the application's line (one level).
+  const inner = unwrap ? wrappedLine(obj) : null;
+  const unwrapped = inner === null ? null : readText(inner, source, line, options, false);
+  return unwrapped !== null && 'records' in unwrapped ? unwrapped : { skip: 'no-trace-id' };
 }
 
 function isSpace(c: number): boolean {

@@ -30,6 +30,32 @@ test('stdin and a file give identical output', async () => {
   }
 });
 
+test("Docker's json-file log (each line wrapped as {\"log\":…}) gives the spans of the application's log, in one thread and two", async () => {
+  const app = read('demo.jsonl').toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const lines = [];
+  // Enough lines for the worker threads (16 MiB); each trace once.
+  for (let copy = 0; lines.length * 300 < 17 * 2 ** 20; copy++) {
+    for (const line of app) {
+      const own = line.replaceAll('4bf92f3577b34da6a3ce929d0e0e4736', `4bf92f3577b34da6a3ce929d${String(copy).padStart(7, '0')}`).replaceAll('5b0e2f3c9d11', String(copy).padStart(12, '0'));
+      lines.push(JSON.stringify({ log: `${own}\n`, stream: 'stdout', time: '2026-01-01T00:00:00.000000001Z' }));
+    }
+  }
+  const wrapped = join(tmp.dir, 'docker-json-file.log');
+  writeFileSync(wrapped, `${lines.join('\n')}\n`);
+  const plain = join(tmp.dir, 'docker-app.log');
+  writeFileSync(plain, `${lines.map((l) => JSON.parse(l).log).join('')}`);
+  const expected = await runCli(['convert', '--threads', '1', plain]);
+  assert.equal(expected.code, 0);
+  assert.equal(expected.stderr, '');
+  assert.ok(parseSpans(expected.stdout).length > 1000);
+  for (const threads of ['1', '2']) {
+    const result = await runCli(['convert', '--threads', threads, wrapped]);
+    assert.equal(result.code, 0, result.stderr);
+    assert.equal(result.stdout, expected.stdout, `--threads ${threads}`);
+    assert.equal(result.stderr, '', `--threads ${threads}`);
+  }
+});
+
 test('the summary names stdin as the source of a bad line', async () => {
   const { code, stderr } = await runCli(['convert'], { input: read('bad-lines.jsonl') });
   assert.equal(code, 0);

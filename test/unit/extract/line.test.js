@@ -83,3 +83,20 @@ test('a line of span JSON (tracelog output) is read back as the same span', () =
   assert.deepEqual([span.kind, span.traceId, span.spanId, span.parentId, span.durationNs, span.timeNs], ['span', 't', 's', 'p', 1_500_000n, 1_714_557_600_123_456_789n]);
   assert.deepEqual([event.kind, event.spanId, event.message], ['event', 's', 'e']);
 });
+
+test("a shipper's record around the application's line (Docker json-file `log`, `message`) is read for the line inside", () => {
+  const app = '{"trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","span_id":"00f067aa0ba902b7","name":"root","duration_ms":5,"time":"2026-01-01T00:00:00Z","n":12345678901234567890}';
+  const direct = readLine(app, 'x', 7);
+  for (const key of ['log', 'message', 'msg']) {
+    const wrapped = readLine(JSON.stringify({ [key]: `${app}\n`, stream: 'stdout', time: '2026-01-01T00:00:01.5Z' }), 'x', 7);
+    assert.deepEqual(wrapped, direct, key);
+  }
+  // The line's own trace fields win over a JSON message.
+  const own = readLine(JSON.stringify({ trace_id: 'outer', span_id: 's', duration_ms: 1, message: app }), 'x', 1);
+  assert.equal(own.records[0].traceId, 'outer');
+  // Nothing to find inside: skipped as before. One level only.
+  assert.deepEqual(readLine(JSON.stringify({ log: 'plain text\n' }), 'x', 1), { skip: 'no-trace-id' });
+  assert.deepEqual(readLine(JSON.stringify({ log: '{"level":"info"}' }), 'x', 1), { skip: 'no-trace-id' });
+  assert.deepEqual(readLine(JSON.stringify({ log: '{not json' }), 'x', 1), { skip: 'no-trace-id' });
+  assert.deepEqual(readLine(JSON.stringify({ log: JSON.stringify({ log: app }) }), 'x', 1), { skip: 'no-trace-id' });
+});
