@@ -6,7 +6,16 @@
  */
 import { LosslessNumber, type Fields, type JsonObject, type JsonValue, type LogRecord, type SpanKind } from '../types.js';
 import { scaleDecimal, scaleNumber } from './decimal.js';
-import { toParentIdHex16, toSpanIdHex16, toTraceIdHex16or32, toTraceIdHex32 } from '../export/ids.js';
+import {
+  ORIGINAL_PARENT_ID_KEY,
+  ORIGINAL_SPAN_ID_KEY,
+  ORIGINAL_TRACE_ID_KEY,
+  SYNTHETIC_KEY,
+  toParentIdHex16,
+  toSpanIdHex16,
+  toTraceIdHex16or32,
+  toTraceIdHex32,
+} from '../export/ids.js';
 
 /** What an imported document yields: span records, event records, and how many spans were unusable. */
 export interface ImportResult {
@@ -16,11 +25,6 @@ export interface ImportResult {
   skipped: number;
 }
 
-/** Attribute/tag keys the exporters add (FORMATS.md C.2 "Also"); mirrored from src/export/ids.ts. */
-export const ORIGINAL_TRACE_ID_KEY = 'tracelog.original_trace_id';
-export const ORIGINAL_SPAN_ID_KEY = 'tracelog.original_span_id';
-export const ORIGINAL_PARENT_ID_KEY = 'tracelog.original_parent_id';
-export const SYNTHETIC_KEY = 'tracelog.synthetic';
 
 /** Mirrored from src/export/otlp.ts. */
 export const UNKNOWN_SERVICE = 'unknown_service';
