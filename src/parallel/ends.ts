@@ -177,7 +177,7 @@ async function scanPlainFile(
             // Across a newline: this line is read whole, and the next scanned from its start.
             unsure = true;
             TRACE_KEY.lastIndex = nl + 1;
-          } else ids.push(match[1] ?? match[2]!);
+          } else ids.push(match[2] ?? match[3]!);
           match = TRACE_KEY.exec(text);
         }
         line++;

@@ -48,6 +48,11 @@ test("Docker's json-file log (each line wrapped as {\"log\":…}) gives the span
   assert.equal(expected.code, 0);
   assert.equal(expected.stderr, '');
   assert.ok(parseSpans(expected.stdout).length > 1000);
+  // The first pass finds the trace ids inside the wrapped lines: traces are written as they end.
+  const { streamTextsHere } = await import('../../dist/parallel/load-parallel.js');
+  const { Diagnostics } = await import('../../dist/diagnostics.js');
+  const options = { files: [wrapped], strict: false, maxLineBytes: 1 << 20, lineOptions: {}, fields: 'text' };
+  assert.notEqual(await streamTextsHere(options, { kind: 'spans' }, { stdinIsTTY: false }, new Diagnostics()), null);
   for (const threads of ['1', '2']) {
     const result = await runCli(['convert', '--threads', threads, wrapped]);
     assert.equal(result.code, 0, result.stderr);

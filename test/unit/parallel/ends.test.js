@@ -22,6 +22,11 @@ const all = () => true;
 test('traceIdsIn: every trace id a convention key names in the raw text', () => {
   assert.deepEqual(traceIdsIn('{"trace_id":"a","x":{"traceId":"b"},"dd.trace_id":123}'), ['a', 'b', '123']);
   assert.deepEqual(traceIdsIn('{"trace":{"id":"c"}}'), ['c']);
+  // Inside a JSON string, as Docker's json-file log carries the application's line.
+  assert.deepEqual(traceIdsIn(JSON.stringify({ log: `${JSON.stringify({ trace_id: 'd', trace: { id: 'e' }, 'dd.trace_id': 7 })}\n` })), ['d', 'e', '7']);
+  // A string id ends with the quote it began with: `abc\"x` is not `abc`.
+  assert.deepEqual(traceIdsIn('{"trace_id":"abc\\"x"}'), []);
+  assert.deepEqual(traceIdsIn('{"log":"{\\"trace_id\\":\\"abc\"}"}'), []);
   assert.deepEqual(traceIdsIn('{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"}'), []);
 });
 
