@@ -5,6 +5,7 @@
  * not I/O; results are cached per text.
  */
 import { createHash } from 'node:crypto';
+import { ownCopy } from '../strings.js';
 
 /** How the id text was written. */
 export interface IdOptions {
@@ -101,7 +102,7 @@ function mapCached(role: IdRole, text: string, decimal: boolean): string {
     hex = mapId(role, text, decimal);
     if (cache.size >= CACHE_LIMIT) cache.clear();
     // An id is often a slice of its whole log line: a copy keeps only the id alive.
-    cache.set((' ' + text).slice(1), hex);
+    cache.set(ownCopy(text), hex);
   }
   return hex;
 }

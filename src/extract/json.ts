@@ -6,6 +6,7 @@
  * digits too. Objects from that slow path have no prototype; no path ever sets one. Pure.
  */
 import { LosslessNumber, type JsonObject, type JsonValue } from '../types.js';
+import { ownCopy } from '../strings.js';
 
 /**
  * A number token JSON.parse may change: 16 or more characters (an id above 2^53, a
@@ -150,7 +151,7 @@ function toNumber(token: string): number | LosslessNumber {
  * (for as long as its span is in flight, or an id stays in a cache). The number gets a copy.
  */
 function exact(token: string): LosslessNumber {
-  return new LosslessNumber((' ' + token).slice(1));
+  return new LosslessNumber(ownCopy(token));
 }
 
 const WS = new Set([0x20, 0x09, 0x0a, 0x0d]);

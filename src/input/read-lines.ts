@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import split2 from 'split2';
 import { TracelogError } from '../errors.js';
+import { ownCopy } from '../strings.js';
 
 export interface LineHandlers {
   /** Called for each line in order; must not throw except to stop the run. */
@@ -244,7 +245,7 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
       if (text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)) handlers.tooLong(source, lineNo);
       // split2's lines are slices of a whole read chunk, and so are the ids JSON.parse takes
       // from them: one kept id would keep the chunk alive. A copy keeps only the line.
-      else handlers.line((' ' + text).slice(1), source, lineNo);
+      else handlers.line(ownCopy(text), source, lineNo);
       return undefined;
     },
     { maxLength: max, skipOverflow: true } as split2.Options,

@@ -18,6 +18,7 @@ import { TRACE_KEY, traceIdsIn } from './route.js';
 import { readLine, type LineOptions } from '../extract/line.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { sourceName } from '../input/read-lines.js';
+import { ownCopy } from '../strings.js';
 
 /** Lines needing a parse before giving up: past this, at most one in PARSED_SHARE may. */
 const PARSED_FREE = 4096;
@@ -79,7 +80,7 @@ export async function findTraceEnds(
   const note = (id: string): void => {
     if (last.has(id)) last.set(id, place);
     // An id found by a regular expression is a slice of its line, and would keep the line alive.
-    else if (keep(id)) last.set((' ' + id).slice(1), place);
+    else if (keep(id)) last.set(ownCopy(id), place);
   };
   const countParsed = (): void => {
     if (++parsed > PARSED_FREE && parsed * PARSED_SHARE > place) throw new GiveUp();

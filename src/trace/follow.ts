@@ -7,6 +7,7 @@
  */
 import type { LogRecord, Trace } from '../types.js';
 import { Assembler } from './assemble.js';
+import { ownCopy } from '../strings.js';
 
 export interface FollowOptions {
   idleMs: number;
@@ -82,7 +83,7 @@ export class FollowAssembler {
     const trace = this.assembler.take(traceId)!;
     if (state.continuation) trace.continuation = true;
     // A copy: the id is a slice of its log line and would keep the whole line alive.
-    this.shown.add((' ' + traceId).slice(1));
+    this.shown.add(ownCopy(traceId));
     const limit = this.options.rememberShown ?? 100_000;
     if (this.shown.size > limit) this.shown.delete(this.shown.values().next().value as string);
     return trace;
