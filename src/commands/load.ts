@@ -43,7 +43,12 @@ export interface LoadOptions {
    * Called for every line (null for one too long) before it is read: false
    * leaves it unread and uncounted as skipped. A worker thread reads only its share.
    */
-  lineFilter?: (text: string | null) => boolean;
+  lineFilter?: (text: string | null, place: number) => boolean;
+  /**
+   * Asked before a line is decoded, with its place (0-based, over all files): false leaves
+   * it unread (lineFilter is not called). A worker thread decodes only its share's lines.
+   */
+  lineWanted?: (place: number) => boolean;
   /** Called when a source's first line opens a whole JSON document (its lines are held). */
   onDocument?: () => void;
   /** Per file, read only this many bytes: the size it had when the run began (worker threads must all see the same lines). */
@@ -75,6 +80,10 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
     if ('skip' in result) fail(result.skip, source, line);
     else for (const record of result.records) onRecord(record);
   };
+  // The place of the line last handed over, over all files.
+  let place = -1;
+  const lineWanted = options.lineWanted;
+  const wanted = lineWanted && ((): boolean => lineWanted(place + 1));
   for (const [index, file] of files.entries()) {
     // A source whose first line is not JSON by itself but opens one ('[' or '{' alone, a
     // pretty-printed Jaeger or Zipkin file) is held and read as one JSON document. Two log
@@ -92,6 +101,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
         file,
         {
           line(text, source, line) {
+            place++;
             diagnostics.lines++;
             if (held.lines) {
               const result = readLine(text, source, line, lineOptions);
@@ -103,7 +113,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
               else held.lastWasLog = isLog;
               return;
             }
-            if (options.lineFilter && !options.lineFilter(text)) return;
+            if (options.lineFilter && !options.lineFilter(text, place)) return;
             const result = readLine(text, source, line, lineOptions);
             if (result === null) return;
             if ('skip' in result) {
@@ -117,9 +127,15 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
             } else for (const record of result.records) onRecord(record);
           },
           tooLong(source, line) {
+            place++;
             diagnostics.lines++;
-            if (options.lineFilter && !options.lineFilter(null)) return;
+            if (options.lineFilter && !options.lineFilter(null, place)) return;
             fail('too-long', source, line);
+          },
+          wanted,
+          unread() {
+            place++;
+            diagnostics.lines++;
           },
         },
         { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal, bytes: options.fileBytes?.[index] },

@@ -4,19 +4,26 @@
  * backpressure and hands each line, numbered, to a synchronous callback. Lines
  * over the byte cap are skipped and reported, never buffered whole.
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { Readable, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import split2 from 'split2';
 import { TracelogError } from '../errors.js';
 import { ownCopy } from '../strings.js';
+import { lineEnd, readPlainChunks } from './plain-file.js';
 
 export interface LineHandlers {
   /** Called for each line in order; must not throw except to stop the run. */
   line(text: string, source: string, line: number): void;
   /** A line longer than the cap, skipped. */
   tooLong(source: string, line: number): void;
+  /**
+   * Asked before a line (not too long) is decoded: false leaves it unread, and `unread`
+   * is called instead of `line`. A worker thread reads only the lines of its share.
+   */
+  wanted?(line: number): boolean;
+  unread?(source: string, line: number): void;
 }
 
 export interface ReadOptions {
@@ -25,6 +32,8 @@ export interface ReadOptions {
   signal?: AbortSignal;
   /** Read a file only up to this many bytes (what it held when a run began, so worker threads see the same lines). */
   bytes?: number;
+  /** Bytes read at a time from a regular, uncompressed file (plain-file.ts). */
+  chunkBytes?: number;
 }
 
 /**
@@ -221,9 +230,18 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
         throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       }
       const bytes = options.bytes;
+      if (stat.isFile() && !(await isGzip(handle))) {
+        try {
+          await readPlainFile(handle, source, bytes ?? Number.POSITIVE_INFINITY, handlers, options);
+        } finally {
+          await close();
+        }
+        return;
+      }
       input =
         bytes === 0 ? Readable.from([]) : handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024, ...(bytes === undefined ? {} : { end: bytes - 1 }) });
     } catch (err) {
+      if (err instanceof TracelogError) throw err;
       throw new TracelogError('tracelog.unreadableFile', readErrorMessage(path, err));
     }
   }
@@ -243,6 +261,7 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
       lineNo++;
       // split2 caps only the unfinished line, in characters; check whole lines in bytes.
       if (text.length > max || (text.length * 3 > max && Buffer.byteLength(text) > max)) handlers.tooLong(source, lineNo);
+      else if (handlers.wanted?.(lineNo) === false) handlers.unread!(source, lineNo);
       // split2's lines are slices of a whole read chunk, and so are the ids JSON.parse takes
       // from them: one kept id would keep the chunk alive. A copy keeps only the line.
       else handlers.line(ownCopy(text), source, lineNo);
@@ -285,5 +304,41 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
     throw new TracelogError('tracelog.unreadableFile', `${readErrorMessage(source, err)}${where}`);
   } finally {
     await close();
+  }
+}
+
+/** True when a file starts with gzip's magic bytes. */
+async function isGzip(handle: FileHandle): Promise<boolean> {
+  const magic = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(magic, 0, 2, 0);
+  return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+}
+
+/**
+ * readSource for a regular, uncompressed file: up to `end` bytes, each line decoded
+ * from its own bytes (a fresh string that holds nothing else alive), lines over the
+ * cap measured in bytes and never decoded, unwanted lines never decoded either.
+ */
+async function readPlainFile(handle: FileHandle, source: string, end: number, handlers: LineHandlers, options: ReadOptions): Promise<void> {
+  const max = options.maxLineBytes;
+  let lineNo = 0;
+  try {
+    await readPlainChunks(handle, end, max, options.signal, (data, to, longFirst, eof) => {
+      for (let from = 0, first = true; from < to; first = false) {
+        let nl = data.indexOf(0x0a, from);
+        if (nl < 0 || nl >= to) nl = to - 1;
+        const stop = lineEnd(data, from, nl, eof && nl === to - 1);
+        lineNo++;
+        if ((first && longFirst) || stop - from > max) handlers.tooLong(source, lineNo);
+        else if (handlers.wanted?.(lineNo) === false) handlers.unread!(source, lineNo);
+        else handlers.line(data.toString('utf8', from, stop), source, lineNo);
+        from = nl + 1;
+      }
+    }, options.chunkBytes);
+  } catch (err) {
+    if (err instanceof TracelogError) throw err;
+    if (options.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(options.signal.reason) || 130);
+    const where = lineNo > 0 ? ` after line ${lineNo}` : '';
+    throw new TracelogError('tracelog.unreadableFile', `${readErrorMessage(source, err)}${where}`);
   }
 }

@@ -19,6 +19,7 @@ import { readLine, type LineOptions } from '../extract/line.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { sourceName } from '../input/read-lines.js';
 import { ownCopy } from '../strings.js';
+import { lineEnd, readPlainChunks } from '../input/plain-file.js';
 
 /** Lines needing a parse before giving up: past this, at most one in PARSED_SHARE may. */
 const PARSED_FREE = 4096;
@@ -36,16 +37,42 @@ class GiveUp extends TracelogError {
   }
 }
 
-/** The place (0-based, over all files) of each trace's last line, in the order they come. */
+/** Which share reads a line (see `TraceEnds.reads`). */
+const OTHER = 0;
+const MINE = 1;
+const EVERY = 2;
+
+/**
+ * The place (0-based, over all files) of each trace's last line, in the order they come;
+ * and which lines the share that found them reads.
+ */
 export class TraceEnds {
   private readonly ids: string[];
   private readonly places: number[];
   private next = 0;
 
-  constructor(private readonly last: Map<string, number>) {
+  constructor(
+    private readonly last: Map<string, number>,
+    /** Per place: OTHER, MINE or EVERY. */
+    private readonly shares: Uint8Array,
+  ) {
     const entries = [...last].sort((a, b) => a[1] - b[1]);
     this.ids = entries.map(([id]) => id);
     this.places = entries.map(([, place]) => place);
+  }
+
+  /**
+   * True when the share reads the line at `place`: it names one trace, the share's, in
+   * its raw text, or it names none or several (then every share reads it, each keeping
+   * the records of its own traces — `sharedLine`).
+   */
+  reads(place: number): boolean {
+    return place >= this.shares.length || this.shares[place] !== OTHER;
+  }
+
+  /** True when every share reads the line at `place` (its trace could not be told from its raw text). */
+  sharedLine(place: number): boolean {
+    return place >= this.shares.length || this.shares[place] === EVERY;
   }
 
   /** True when a record of `traceId` on line `place` comes no later than its trace's end. */
@@ -76,6 +103,16 @@ export async function findTraceEnds(
 ): Promise<TraceEnds | null> {
   const last = new Map<string, number>();
   let place = -1;
+  let shares = new Uint8Array(2 ** 16);
+  // Which share reads the line: the owner of the one trace its raw text names, else every share.
+  const share = (ids: readonly string[]): void => {
+    if (place >= shares.length) {
+      const larger = new Uint8Array(2 * shares.length);
+      larger.set(shares);
+      shares = larger;
+    }
+    shares[place] = ids.length !== 1 ? EVERY : keep(ids[0]!) ? MINE : OTHER;
+  };
   let parsed = 0;
   const note = (id: string): void => {
     if (last.has(id)) last.set(id, place);
@@ -100,6 +137,7 @@ export async function findTraceEnds(
       const source = sourceName(file);
       const plain = await scanPlainFile(file, bytes, options.maxLineBytes, chunkBytes, io.signal, (ids, text, line) => {
         place++;
+        share(ids);
         if (ids.length > 0) for (const id of ids) note(id);
         else if (text !== null) parse(text(), source, line);
       });
@@ -113,8 +151,12 @@ export async function findTraceEnds(
         fields: 'none',
         lineFilter(text) {
           place++;
-          if (text === null) return false;
+          if (text === null) {
+            share(NONE);
+            return false;
+          }
           const ids = traceIdsIn(text);
+          share(ids);
           for (const id of ids) note(id);
           if (ids.length > 0) return false;
           countParsed();
@@ -130,14 +172,14 @@ export async function findTraceEnds(
     if (err instanceof GiveUp) return null;
     throw err;
   }
-  return new TraceEnds(last);
+  return new TraceEnds(last, shares.subarray(0, place + 1));
 }
 
 /**
  * Calls `visit` for each line of a plain file, by its raw bytes (no UTF-8 decoding,
  * no line strings): the trace ids its raw text names, and a function giving the line's
  * text (null for a line over `maxLineBytes`). Lines are numbered as the reader numbers
- * them (split at each newline). False, having visited nothing, for a gzip file; a file
+ * them (plain-file.ts). False, having visited nothing, for a gzip file; a file
  * that cannot be read has no lines (the real read reports it).
  */
 async function scanPlainFile(
@@ -156,21 +198,15 @@ async function scanPlainFile(
   }
   try {
     const end = limit ?? Number.POSITIVE_INFINITY;
-    // One buffer for the whole file: the unfinished line at the end of a chunk is moved to its front.
-    let buffer = Buffer.allocUnsafe(2 * chunkBytes);
-    let carried = 0;
-    // Inside a line longer than maxLineBytes: its bytes are not kept.
-    let skipping = false;
-    let position = 0;
     let line = 0;
-    const lines = (data: Buffer, to: number): void => {
+    const lines = (data: Buffer, to: number, longFirst: boolean, eof: boolean): void => {
       // Latin-1 keeps one character per byte: ids and keys are ASCII, and positions are byte offsets.
       const text = data.toString('latin1', 0, to);
       TRACE_KEY.lastIndex = 0;
       let match = TRACE_KEY.exec(text);
-      for (let from = 0; from < to; ) {
+      for (let from = 0, first = true; from < to; first = false) {
         let nl = text.indexOf('\n', from);
-        if (nl < 0) nl = to;
+        if (nl < 0) nl = to - 1;
         const ids: string[] = [];
         let unsure = false;
         while (match !== null && match.index < nl) {
@@ -183,42 +219,16 @@ async function scanPlainFile(
         }
         line++;
         const start = from;
-        const tooLong = skipping || nl - start > maxLineBytes;
-        skipping = false;
+        const stop = lineEnd(data, from, nl, eof && nl === to - 1);
         // A line too long is skipped by the real read too: it names no trace.
-        visit(unsure || tooLong ? [] : ids, tooLong ? null : () => data.toString('utf8', start, nl), line);
+        const tooLong = (first && longFirst) || stop - start > maxLineBytes;
+        visit(unsure || tooLong ? [] : ids, tooLong ? null : () => data.toString('utf8', start, stop), line);
         from = nl + 1;
       }
     };
     const magic = Buffer.alloc(2);
     if (end >= 2 && (await handle.read(magic, 0, 2, 0)).bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return false;
-    while (position < end) {
-      signal?.throwIfAborted();
-      if (carried + chunkBytes + 1 > buffer.length) {
-        const larger = Buffer.allocUnsafe(2 * (carried + chunkBytes + 1));
-        buffer.copy(larger, 0, 0, carried);
-        buffer = larger;
-      }
-      const { bytesRead } = await handle.read(buffer, carried, Math.min(chunkBytes, end - position), position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const filled = carried + bytesRead;
-      const lastNl = buffer.lastIndexOf(0x0a, filled - 1);
-      if (lastNl >= 0) lines(buffer, lastNl + 1);
-      const rest = filled - (lastNl + 1);
-      if (rest > maxLineBytes) {
-        // A line too long to be read: counted when its newline comes.
-        skipping = true;
-        carried = 0;
-      } else {
-        buffer.copyWithin(0, lastNl + 1, filled);
-        carried = rest;
-      }
-    }
-    if (carried > 0 || skipping) {
-      buffer[carried] = 0x0a;
-      lines(buffer, carried + 1);
-    }
+    await readPlainChunks(handle, end, maxLineBytes, signal, lines, chunkBytes);
     return true;
   } catch (err) {
     if (signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(signal.reason) || 130);

@@ -74,6 +74,7 @@ async function readLines(
   release: ((built: readonly [Trace, number]) => void) | null,
 ): Promise<Share> {
   const { index, count } = input;
+  // The place of the line being read, over all files.
   let seq = -1;
   let shared = false;
   let owned = count === 1;
@@ -91,8 +92,10 @@ async function readLines(
   const assembler = new Assembler();
   const options: LoadOptions = {
     ...input.load,
-    lineFilter(text) {
-      seq++;
+    // With the ends, the lines of other shares are not even decoded.
+    ...(ends && count > 1 ? { lineWanted: (place: number) => ends.reads(place) } : {}),
+    lineFilter(text, place) {
+      seq = place;
       lineRecords = 0;
       if (ends) {
         for (const id of ends.endedBefore(seq)) {
@@ -101,6 +104,11 @@ async function readLines(
         }
       }
       if (count === 1) return true;
+      if (ends) {
+        shared = ends.sharedLine(place);
+        owned = !shared || index === 0;
+        return true;
+      }
       const id = text === null ? null : sniffTraceId(text);
       if (id === null) {
         shared = true;

@@ -56,6 +56,19 @@ test('only the traces asked for are kept', async () => {
   assert.deepEqual([...ends.endedBefore(100)], ['b']);
 });
 
+test('which lines a share reads: those naming one trace of its own, and every line naming none or several', async () => {
+  const path = file('shares.jsonl', [
+    '{"trace_id":"a","span_id":"1"}',
+    '{"trace_id":"b","span_id":"2"}',
+    '{"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","duration_ms":1}',
+    '{"trace_id":"b","x":{"traceId":"a"}}',
+    'x'.repeat(200),
+  ]);
+  const ends = await findTraceEnds({ ...options([path]), maxLineBytes: 100 }, (id) => id === 'a', io);
+  assert.deepEqual([0, 1, 2, 3, 4].map((place) => ends.reads(place)), [true, false, true, true, true]);
+  assert.deepEqual([0, 1, 2, 3, 4].map((place) => ends.sharedLine(place)), [false, false, true, true, true]);
+});
+
 test('null when the ends cannot be found cheaply: a whole JSON document, many lines naming no trace', async () => {
   const doc = file('doc.json', ['[', '{"traceId":"abc","id":"1","name":"op","timestamp":1,"duration":1}', ']']);
   assert.equal(await findTraceEnds(options([doc]), all, io), null);

@@ -1,0 +1,68 @@
+/**
+ * Lines of a regular, uncompressed file straight from its bytes: read in large
+ * chunks into one buffer, split at each newline, without a stream, a string
+ * decoder or a string of the whole chunk. Lines are numbered as the stream reader
+ * numbers them (read-lines.ts): a line ends at `\n` (a `\r` before it is not part
+ * of the line), and a last line without a newline counts when it is not empty.
+ */
+import type { FileHandle } from 'node:fs/promises';
+
+/** Bytes read at a time. */
+export const PLAIN_CHUNK_BYTES = 2 ** 20;
+
+/**
+ * Calls `lines(data, to, longFirst, eof)` with whole lines `data[0, to)`, each ending
+ * with a newline byte, up to byte `end` of the file. `longFirst`: the first of them is
+ * the end of a line longer than `maxLineBytes` whose head was not kept (the line is too
+ * long). `eof`: the newline at `to − 1` was added after a last line that had none.
+ */
+export async function readPlainChunks(
+  handle: FileHandle,
+  end: number,
+  maxLineBytes: number,
+  signal: AbortSignal | undefined,
+  lines: (data: Buffer, to: number, longFirst: boolean, eof: boolean) => void,
+  chunkBytes: number = PLAIN_CHUNK_BYTES,
+): Promise<void> {
+  // One buffer for the whole file: the unfinished line at the end of a chunk is moved to its front.
+  let buffer = Buffer.allocUnsafe(2 * chunkBytes);
+  let carried = 0;
+  // Inside a line longer than maxLineBytes: its bytes are not kept.
+  let skipping = false;
+  let position = 0;
+  while (position < end) {
+    signal?.throwIfAborted();
+    if (carried + chunkBytes + 1 > buffer.length) {
+      const larger = Buffer.allocUnsafe(2 * (carried + chunkBytes + 1));
+      buffer.copy(larger, 0, 0, carried);
+      buffer = larger;
+    }
+    const { bytesRead } = await handle.read(buffer, carried, Math.min(chunkBytes, end - position), position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const filled = carried + bytesRead;
+    const lastNl = buffer.lastIndexOf(0x0a, filled - 1);
+    if (lastNl >= 0) {
+      lines(buffer, lastNl + 1, skipping, false);
+      skipping = false;
+    }
+    const rest = filled - (lastNl + 1);
+    // One byte more than the cap may be kept: it can be the `\r` of a line of exactly the cap.
+    if (rest > maxLineBytes + 1) {
+      skipping = true;
+      carried = 0;
+    } else {
+      buffer.copyWithin(0, lastNl + 1, filled);
+      carried = rest;
+    }
+  }
+  if (carried > 0 || skipping) {
+    buffer[carried] = 0x0a;
+    lines(buffer, carried + 1, skipping, true);
+  }
+}
+
+/** The end of the line that ends with the newline at `nl`, without a `\r` before it (unless that newline was added at the end of input). */
+export function lineEnd(data: Buffer, from: number, nl: number, eof: boolean): number {
+  return !eof && nl > from && data[nl - 1] === 0x0d ? nl - 1 : nl;
+}
