@@ -33,6 +33,7 @@ export function scaleDecimal(text: string, unitNs: bigint): bigint | null {
 
 /** A JS number's exact decimal text scaled by `unitNs` (uses the shortest round-trip text). */
 export function scaleNumber(value: number, unitNs: bigint): bigint | null {
+  if (Number.isSafeInteger(value)) return BigInt(value) * unitNs;
   if (!Number.isFinite(value)) return null;
   return scaleDecimal(String(value), unitNs);
 }

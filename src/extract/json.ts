@@ -12,36 +12,69 @@ import { ownCopy } from '../strings.js';
  * A number token JSON.parse may change: 16 or more characters (an id above 2^53, a
  * long fraction), or an exponent of three or more digits (1e400 overflows to Infinity).
  */
-const RISKY_NUMBER = /[:,[]\s*(-?\d[\d.eE+-]{15,}|-?\d[\d.]*[eE][+-]?\d{3,})/g;
+const LONG_NUMBER = /^-?\d[\d.eE+-]{15,}/;
+const BIG_EXPONENT = /^-?\d[\d.]*[eE][+-]?\d{3,}/;
 const INTEGER = /^-?\d+$/;
 /** A text that is a number alone, not inside an object or array. */
 const BARE_NUMBER = /^\s*[-\d]/;
 
 /**
- * True when some number in the text would not survive JSON.parse: its shortest
- * round-trip text differs from what was written (an id above 2^53, 20 digits of
- * fraction, 1e400), or it is an integer beyond 2^53 (46006139453408650 reads back with
- * the same text but is the double 46006139453408648). Floats that JavaScript itself
- * wrote pass, so most lines stay fast.
+ * True when a number token would not survive JSON.parse: its shortest round-trip text
+ * differs from what was written (an id above 2^53, 20 digits of fraction, 1e400), or it
+ * is an integer beyond 2^53 (46006139453408650 reads back with the same text but is the
+ * double 46006139453408648). Floats that JavaScript itself wrote pass.
  */
-function needsLossless(text: string): boolean {
-  RISKY_NUMBER.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RISKY_NUMBER.exec(text)) !== null) {
-    const token = m[1]!;
-    const value = Number(token);
-    if (String(value) !== token) return true;
-    if (!Number.isSafeInteger(value) && INTEGER.test(token)) return true;
+function changedByParse(token: string): boolean {
+  const value = Number(token);
+  return String(value) !== token || (!Number.isSafeInteger(value) && INTEGER.test(token));
+}
+
+/** True for the characters a JSON number token is made of: digits, `.`, `e`, `E`, `+`, `-`. */
+function isNumberChar(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d;
+}
+
+/**
+ * The long number tokens of a JSON text (LONG_NUMBER, BIG_EXPONENT) outside its strings,
+ * as start and end offsets in pairs — when at least one of them JSON.parse would change;
+ * else null (nearly always). Strings are skipped with indexOf: most of a log line is in them.
+ */
+function riskyTokens(text: string): number[] | null {
+  let tokens: number[] | null = null;
+  let changed = false;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let close = text.indexOf('"', i + 1);
+      while (close > 0 && escapedAt(text, close)) close = text.indexOf('"', close + 1);
+      // An unterminated string: not JSON, as JSON.parse will say.
+      if (close < 0) break;
+      i = close + 1;
+    } else if ((c >= 0x30 && c <= 0x39) || c === 0x2d) {
+      let end = i + 1;
+      while (end < n && isNumberChar(text.charCodeAt(end))) end++;
+      if (end - i >= 5) {
+        const run = text.slice(i, end);
+        const token = (LONG_NUMBER.exec(run) ?? BIG_EXPONENT.exec(run))?.[0];
+        if (token !== undefined) {
+          (tokens ??= []).push(i, i + token.length);
+          if (!changed) changed = changedByParse(token);
+        }
+      }
+      i = end;
+    } else i++;
   }
-  return false;
+  return changed ? tokens : null;
 }
 
 /** Parses one JSON text; throws SyntaxError when it is not JSON. */
 export function parseJson(text: string): JsonValue {
   // A number alone (not after : , or [) is read by the slow parser, which keeps its digits.
   if (BARE_NUMBER.test(text)) return parseLossless(text);
-  if (!needsLossless(text)) return JSON.parse(text) as JsonValue;
-  return parseMarked(text) ?? parseLossless(text);
+  const tokens = riskyTokens(text);
+  if (tokens === null) return JSON.parse(text) as JsonValue;
+  return parseMarked(text, tokens) ?? parseLossless(text);
 }
 
 /** A string no JSON text can hold unless it writes the escape \u0001 (which sends the line to the slow path). */
@@ -49,46 +82,34 @@ const MARK = '\\u0001';
 
 /**
  * The result `parseLossless` gives, by way of JSON.parse: each long number token
- * that must stay exact is first replaced by a marker string (`"\u0001<index>"`),
- * which is then swapped for its LosslessNumber. Undefined when the text is not
- * JSON or cannot be marked safely (the slow parser then decides).
+ * (`tokens`, from riskyTokens) that must stay exact is first replaced by a marker
+ * string (`"\u0001<index>"`), which is then swapped for its LosslessNumber. Undefined
+ * when the text is not JSON or cannot be marked safely (the slow parser then decides).
  */
-function parseMarked(text: string): JsonValue | undefined {
+function parseMarked(text: string, tokens: number[]): JsonValue | undefined {
   if (text.includes('\\u0001')) return undefined;
-  const tokens: LosslessNumber[] = [];
+  const numbers: LosslessNumber[] = [];
   let out = '';
   let copied = 0;
-  // Quote positions tell which tokens lie inside strings: `inString` is true after an opening quote.
-  let quoteScan = 0;
-  let inString = false;
-  RISKY_NUMBER.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = RISKY_NUMBER.exec(text)) !== null) {
-    const token = m[1]!;
-    const end = m.index + m[0].length;
-    const start = end - token.length;
-    while (true) {
-      const q = text.indexOf('"', quoteScan);
-      if (q < 0 || q > start) break;
-      quoteScan = q + 1;
-      if (!inString) inString = true;
-      else if (!escapedAt(text, q)) inString = false;
-    }
-    if (inString || !STRICT_NUMBER.test(token)) continue;
+  for (let t = 0; t < tokens.length; t += 2) {
+    const start = tokens[t]!;
+    const end = tokens[t + 1]!;
+    const token = text.slice(start, end);
+    if (!STRICT_NUMBER.test(token)) continue;
     const value = toNumber(token);
     if (!(value instanceof LosslessNumber)) continue;
-    out += `${text.slice(copied, start)}"${MARK}${tokens.length}"`;
+    out += `${text.slice(copied, start)}"${MARK}${numbers.length}"`;
     copied = end;
-    tokens.push(value);
+    numbers.push(value);
   }
   let parsed: JsonValue;
   try {
-    parsed = JSON.parse(tokens.length === 0 ? text : out + text.slice(copied)) as JsonValue;
+    parsed = JSON.parse(numbers.length === 0 ? text : out + text.slice(copied)) as JsonValue;
   } catch {
     return undefined;
   }
-  if (tokens.length === 0) return parsed;
-  return restoreMarks(parsed, tokens) === tokens.length ? parsed : undefined;
+  if (numbers.length === 0) return parsed;
+  return restoreMarks(parsed, numbers) === numbers.length ? parsed : undefined;
 }
 
 /** True when the quote at `at` is escaped (an odd run of backslashes before it). */

@@ -58,13 +58,14 @@ export function parseIsoTime(text: string): Instant | null {
   const m = ISO.exec(text.trim());
   if (!m) return null;
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
+  const year = Number(y);
   const month = Number(mo);
   const day = Number(d);
   const hour = Number(h);
   const minute = Number(mi);
   const second = Number(s);
   // A date that does not exist (2023-02-29, 04-31) is no time: it stays in the fields, where it can be seen.
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(Number(y), month) || minute > 59 || second > 60) return null;
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) || minute > 59 || second > 60) return null;
   // 24:00:00 is the end of the day (ISO 8601); no other time in hour 24 exists.
   if (hour > 24 || (hour === 24 && (minute > 0 || second > 0 || /[1-9]/.test(frac)))) return null;
   let offsetMin = 0;
@@ -74,10 +75,15 @@ export function parseIsoTime(text: string): Instant | null {
     if (offsetHours > 23 || offsetMinutes > 59) return null;
     offsetMin = (offsetHours * 60 + offsetMinutes) * (zm[1] === '-' ? -1 : 1);
   }
-  const date = new Date(0);
-  date.setUTCFullYear(Number(y), month - 1, day);
-  date.setUTCHours(hour, minute - offsetMin, second, 0);
-  const ms = date.getTime();
+  let ms: number;
+  if (year >= 100 || year < 0) ms = Date.UTC(year, month - 1, day, hour, minute - offsetMin, second);
+  else {
+    // Date.UTC reads the years 0–99 as 1900–1999.
+    const date = new Date(0);
+    date.setUTCFullYear(year, month - 1, day);
+    date.setUTCHours(hour, minute - offsetMin, second, 0);
+    ms = date.getTime();
+  }
   if (!Number.isFinite(ms)) return null;
   const digits = Math.min(9, frac.length);
   const fracNs = digits > 0 ? BigInt(frac.slice(0, 9).padEnd(9, '0')) : 0n;
@@ -86,7 +92,13 @@ export function parseIsoTime(text: string): Instant | null {
 
 /** Any JSON value a log uses for a point in time, or null when it is none. */
 export function parseTimestamp(value: JsonValue | undefined, unit?: TimeUnit): Instant | null {
-  if (typeof value === 'number') return Number.isFinite(value) ? instantFromDecimal(String(value), unit) : null;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) return Number.isFinite(value) ? instantFromDecimal(String(value), unit) : null;
+    // An integer (epoch ms, µs or ns that fits a double exactly): no decimal text needed.
+    const u = unit ?? unitByMagnitude(value);
+    const ns = BigInt(value) * UNIT_NS[u];
+    return ns > MAX_NS || ns < -MAX_NS ? null : { ns, digits: UNIT_DIGITS[u] };
+  }
   if (value instanceof LosslessNumber) return instantFromDecimal(value.text, unit);
   if (typeof value === 'string') {
     const t = value.trim();
