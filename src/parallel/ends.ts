@@ -26,7 +26,7 @@ const PARSED_FREE = 4096;
 const PARSED_SHARE = 8;
 
 /** Bytes of a plain file read at a time. */
-const SCAN_BYTES = 2 ** 20;
+const SCAN_BYTES = 2 ** 16;
 
 const NONE: readonly string[] = [];
 
