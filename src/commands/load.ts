@@ -6,6 +6,7 @@
 import { type Diagnostics, describeSkip } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import { readLine, type LineOptions } from '../extract/line.js';
+import { PartialLines } from '../extract/partial-lines.js';
 import { readSource, sourceName } from '../input/read-lines.js';
 import { Assembler } from '../trace/assemble.js';
 import { FollowAssembler } from '../trace/follow.js';
@@ -40,8 +41,9 @@ export interface LoadOptions {
   /** Worker threads for large files: a count, or 'auto' (see parallel/load-parallel.ts). */
   threads?: number | 'auto';
   /**
-   * Called for every line (null for one too long) before it is read: false
-   * leaves it unread and uncounted as skipped. A worker thread reads only its share.
+   * Called for every line (null for one too long) before it is read — a CRI log's long line
+   * once, its parts joined: false leaves it unread and uncounted as skipped. A worker thread
+   * reads only its share.
    */
   lineFilter?: (text: string | null, place: number) => boolean;
   /**
@@ -96,6 +98,28 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
       held.lines = null;
       for (const [text, line] of lines) readOne(text, source, line);
     };
+    // A line read whole, or joined from the parts of a CRI log's long line.
+    const readLogLine = (text: string, source: string, line: number): void => {
+      if (options.lineFilter && !options.lineFilter(text, place)) return;
+      const result = readLine(text, source, line, lineOptions);
+      if (result === null) return;
+      if ('skip' in result) {
+        if (line === 1 && result.skip === 'not-json' && /^\uFEFF?\s*[[{]/.test(text)) {
+          options.onDocument?.();
+          held.lines = [[text, line]];
+          held.chars = text.length;
+          return;
+        }
+        fail(result.skip, source, line);
+      } else for (const record of result.records) onRecord(record);
+    };
+    const tooLongLine = (source: string, line: number): void => {
+      if (options.lineFilter && !options.lineFilter(null, place)) return;
+      fail('too-long', source, line);
+    };
+    const partial = new PartialLines(options.maxLineBytes);
+    const source = sourceName(file);
+    const joined = (text: string | null, line: number): void => (text === null ? tooLongLine(source, line) : readLogLine(text, source, line));
     try {
       await readSource(
         file,
@@ -113,24 +137,12 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
               else held.lastWasLog = isLog;
               return;
             }
-            if (options.lineFilter && !options.lineFilter(text, place)) return;
-            const result = readLine(text, source, line, lineOptions);
-            if (result === null) return;
-            if ('skip' in result) {
-              if (line === 1 && result.skip === 'not-json' && /^\uFEFF?\s*[[{]/.test(text)) {
-                options.onDocument?.();
-                held.lines = [[text, line]];
-                held.chars = text.length;
-                return;
-              }
-              fail(result.skip, source, line);
-            } else for (const record of result.records) onRecord(record);
+            partial.push(text, line, joined);
           },
           tooLong(source, line) {
             place++;
             diagnostics.lines++;
-            if (options.lineFilter && !options.lineFilter(null, place)) return;
-            fail('too-long', source, line);
+            tooLongLine(source, line);
           },
           wanted,
           unread() {
@@ -140,15 +152,18 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
         },
         { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal, bytes: options.fileBytes?.[index] },
       );
+      partial.flush(joined);
       if (held.lines) {
-        const records = readWholeDocument(held.lines.map(([text]) => text), sourceName(file));
+        const records = readWholeDocument(held.lines.map(([text]) => text), source);
         if (records) for (const record of records) onRecord(record);
         // Not a document after all: each line counts as what it is.
-        else readHeldLines(sourceName(file));
+        else readHeldLines(source);
       }
     } catch (err) {
-      if (err instanceof TracelogError && err.code === 'tracelog.unreadableFile') diagnostics.failures.push(err.message);
-      else throw err;
+      if (!(err instanceof TracelogError && err.code === 'tracelog.unreadableFile')) throw err;
+      // The lines read before the failure count.
+      partial.flush(joined);
+      diagnostics.failures.push(err.message);
     }
   }
 }

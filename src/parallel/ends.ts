@@ -20,6 +20,7 @@ import { importDocumentRecords } from '../extract/import-document.js';
 import { sourceName } from '../input/read-lines.js';
 import { ownCopy } from '../strings.js';
 import { lineEnd, readPlainChunks } from '../input/plain-file.js';
+import { isPartialLine } from '../extract/partial-lines.js';
 
 /** Lines needing a parse before giving up: past this, at most one in PARSED_SHARE may. */
 const PARSED_FREE = 4096;
@@ -92,8 +93,8 @@ export class TraceEnds {
 /**
  * Reads the files of `options` (a regular file each, read up to `options.fileBytes`)
  * and finds the last line of every trace `keep` accepts. Null when that cannot be
- * known cheaply: a whole JSON document, or many lines whose trace the raw text
- * does not name (each would be parsed twice).
+ * known cheaply: a whole JSON document, many lines whose trace the raw text does not
+ * name (each would be parsed twice), or a container log with a long line in parts.
  */
 export async function findTraceEnds(
   options: LoadOptions,
@@ -155,6 +156,7 @@ export async function findTraceEnds(
             share(NONE);
             return false;
           }
+          if (isPartialLine(text)) throw new GiveUp();
           const ids = traceIdsIn(text);
           share(ids);
           for (const id of ids) note(id);
@@ -220,6 +222,8 @@ async function scanPlainFile(
         line++;
         const start = from;
         const stop = lineEnd(data, from, nl, eof && nl === to - 1);
+        // A part of a long line (CRI, Docker): its record comes with the line's last part.
+        if (isPart(data, text, start, stop)) throw new GiveUp();
         // A line too long is skipped by the real read too: it names no trace.
         const tooLong = (first && longFirst) || stop - start > maxLineBytes;
         visit(unsure || tooLong ? [] : ids, tooLong ? null : () => data.toString('utf8', start, stop), line);
@@ -237,4 +241,14 @@ async function scanPlainFile(
   } finally {
     await handle.close().catch(() => undefined);
   }
+}
+
+/**
+ * True when the line at `start` (`text` is its chunk as Latin-1) is a part of a longer line:
+ * a CRI line (it starts with a digit; the prefix is ASCII) or a Docker record of 16 KiB.
+ */
+function isPart(data: Buffer, text: string, start: number, stop: number): boolean {
+  const c = data[start]!;
+  if (c >= 0x30 && c <= 0x39) return isPartialLine(text.slice(start, Math.min(stop, start + 64)));
+  return c === 0x7b && stop - start >= 4096 && data[start + 2] === 0x6c /* {"l */ && isPartialLine(data.toString('utf8', start, stop));
 }

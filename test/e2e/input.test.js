@@ -61,6 +61,53 @@ test("Docker's json-file log (each line wrapped as {\"log\":…}) gives the span
   }
 });
 
+test('a CRI log (containerd, CRI-O) whose long lines are split in P and F parts gives the spans of the application\'s log: file, stdin, two threads', async () => {
+  const app = read('demo.jsonl').toString('utf8').split('\n').filter((l) => l.trim() !== '');
+  const time = '2026-11-24T10:00:00.123456789Z';
+  const cri = [];
+  app.forEach((line, i) => {
+    const stream = i % 3 === 0 ? 'stderr' : 'stdout';
+    if (i % 2 === 1 || line.length < 40) return cri.push(`${time} ${stream} F ${line}`);
+    // Cut anywhere: inside a key, a string, a number.
+    const a = 7 + (i % 11);
+    const b = Math.floor(line.length / 2) + (i % 5);
+    cri.push(`${time} ${stream} P ${line.slice(0, a)}`, `${time} ${stream} P ${line.slice(a, b)}`, `${time} ${stream} F ${line.slice(b)}`);
+  });
+  const path = join(tmp.dir, 'cri.log');
+  writeFileSync(path, `${cri.join('\n')}\n`);
+  const expected = await runCli(['convert', fixture('demo.jsonl')]);
+  for (const [args, options] of [[['convert', path], {}], [['convert'], { input: readFileSync(path) }], [['convert', '--threads', '2', path], {}]]) {
+    const got = await runCli(args, options);
+    assert.equal(got.code, 0, args.join(' '));
+    assert.equal(got.stderr, expected.stderr, args.join(' '));
+    assert.equal(got.stdout, expected.stdout, args.join(' '));
+  }
+});
+
+test("Docker's json-file log with a line longer than 16 KiB (written in records of 16 KiB) gives that span whole, in one thread and two", async () => {
+  const long = JSON.stringify({ trace_id: '4bf92f3577b34da6a3ce929d0e0e4736', span_id: '00000000000000aa', parent_id: '00f067aa0ba902b7', name: 'long', duration_ms: 3, time: '2026-11-24T10:00:00.001Z', sql: `é ${'SELECT "x" FROM t; '.repeat(3000)}` });
+  const app = [...read('demo.jsonl').toString('utf8').split('\n').filter((l) => l.trim() !== ''), long];
+  const appPath = join(tmp.dir, 'app.jsonl');
+  writeFileSync(appPath, `${app.join('\n')}\n`);
+  const records = [];
+  for (const line of app) {
+    // Docker cuts the raw line every 16 KiB and escapes each part; the last part ends with the newline.
+    const raw = Buffer.from(`${line}\n`);
+    for (let at = 0; at < raw.length; at += 16384) records.push(JSON.stringify({ log: raw.subarray(at, at + 16384).toString('utf8'), stream: 'stdout', time: '2026-11-24T10:00:00.000000001Z' }));
+  }
+  assert.ok(records.length > app.length + 2, 'the long line is in parts');
+  const path = join(tmp.dir, 'docker-long.log');
+  writeFileSync(path, `${records.join('\n')}\n`);
+  const expected = await runCli(['convert', appPath]);
+  assert.match(expected.stdout, /"name":"long"/);
+  for (const threads of ['1', '2']) {
+    const got = await runCli(['convert', '--threads', threads, path]);
+    assert.equal(got.code, 0);
+    assert.equal(got.stderr, expected.stderr.replaceAll(appPath, path), threads);
+    assert.equal(got.stdout, expected.stdout, threads);
+  }
+});
+
 test('the summary names stdin as the source of a bad line', async () => {
   const { code, stderr } = await runCli(['convert'], { input: read('bad-lines.jsonl') });
   assert.equal(code, 0);
