@@ -41,9 +41,9 @@ export interface LoadOptions {
   /** Worker threads for large files: a count, or 'auto' (see parallel/load-parallel.ts). */
   threads?: number | 'auto';
   /**
-   * Called for every line (null for one too long) before it is read — a CRI log's long line
-   * once, its parts joined: false leaves it unread and uncounted as skipped. A worker thread
-   * reads only its share.
+   * Called for every line (null for one too long) before it is read — a container runtime's
+   * long line once, its parts joined: false leaves it unread and uncounted as skipped. A
+   * worker thread reads only its share.
    */
   lineFilter?: (text: string | null, place: number) => boolean;
   /**
@@ -98,7 +98,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
       held.lines = null;
       for (const [text, line] of lines) readOne(text, source, line);
     };
-    // A line read whole, or joined from the parts of a CRI log's long line.
+    // A line read whole, or joined from the parts a container runtime wrote it in (partial-lines.ts).
     const readLogLine = (text: string, source: string, line: number): void => {
       if (options.lineFilter && !options.lineFilter(text, place)) return;
       const result = readLine(text, source, line, lineOptions);

@@ -1,7 +1,8 @@
 /**
- * The only code that touches files, stdin and zlib: opens each source,
- * decompresses gzip (told by its magic bytes), splits lines with split2 under
- * backpressure and hands each line, numbered, to a synchronous callback. Lines
+ * The only code that touches files, stdin and zlib: opens each source, reads a
+ * regular uncompressed file straight from its bytes (plain-file.ts), decompresses
+ * gzip (told by its magic bytes) and splits stdin and gzip with split2 under
+ * backpressure, and hands each line, numbered, to a synchronous callback. Lines
  * over the byte cap are skipped and reported, never buffered whole.
  */
 import { open, type FileHandle } from 'node:fs/promises';
