@@ -62,7 +62,31 @@ export async function readPlainChunks(
   }
 }
 
-/** The end of the line that ends with the newline at `nl`, without a `\r` before it (unless that newline was added at the end of input). */
-export function lineEnd(data: Buffer, from: number, nl: number, eof: boolean): number {
-  return !eof && nl > from && data[nl - 1] === 0x0d ? nl - 1 : nl;
+/**
+ * Calls `visit` for each line of `data[0, to)` as `readPlainChunks` hands them over: where it
+ * starts, its newline, where its text stops (without a `\r` before that newline, unless the
+ * newline was added at the end of input) and whether it is longer than `maxLineBytes`.
+ */
+export function eachLine(
+  data: Buffer,
+  to: number,
+  longFirst: boolean,
+  eof: boolean,
+  maxLineBytes: number,
+  visit: (start: number, nl: number, stop: number, tooLong: boolean) => void,
+): void {
+  for (let from = 0, first = true; from < to; first = false) {
+    let nl = data.indexOf(0x0a, from);
+    if (nl < 0 || nl >= to) nl = to - 1;
+    const stop = !(eof && nl === to - 1) && nl > from && data[nl - 1] === 0x0d ? nl - 1 : nl;
+    visit(from, nl, stop, (first && longFirst) || stop - from > maxLineBytes);
+    from = nl + 1;
+  }
+}
+
+/** True when a file starts with gzip's magic bytes. */
+export async function isGzip(handle: FileHandle): Promise<boolean> {
+  const magic = Buffer.alloc(2);
+  const { bytesRead } = await handle.read(magic, 0, 2, 0);
+  return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
 }

@@ -12,7 +12,7 @@ import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import split2 from 'split2';
 import { TracelogError } from '../errors.js';
 import { ownCopy } from '../strings.js';
-import { lineEnd, readPlainChunks } from './plain-file.js';
+import { eachLine, isGzip, readPlainChunks } from './plain-file.js';
 
 export interface LineHandlers {
   /** Called for each line in order; must not throw except to stop the run. */
@@ -308,13 +308,6 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
   }
 }
 
-/** True when a file starts with gzip's magic bytes. */
-async function isGzip(handle: FileHandle): Promise<boolean> {
-  const magic = Buffer.alloc(2);
-  const { bytesRead } = await handle.read(magic, 0, 2, 0);
-  return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
-}
-
 /**
  * readSource for a regular, uncompressed file: up to `end` bytes, each line decoded
  * from its own bytes (a fresh string that holds nothing else alive), lines over the
@@ -325,16 +318,12 @@ async function readPlainFile(handle: FileHandle, source: string, end: number, ha
   let lineNo = 0;
   try {
     await readPlainChunks(handle, end, max, options.signal, (data, to, longFirst, eof) => {
-      for (let from = 0, first = true; from < to; first = false) {
-        let nl = data.indexOf(0x0a, from);
-        if (nl < 0 || nl >= to) nl = to - 1;
-        const stop = lineEnd(data, from, nl, eof && nl === to - 1);
+      eachLine(data, to, longFirst, eof, max, (start, _nl, stop, tooLong) => {
         lineNo++;
-        if ((first && longFirst) || stop - from > max) handlers.tooLong(source, lineNo);
+        if (tooLong) handlers.tooLong(source, lineNo);
         else if (handlers.wanted?.(lineNo) === false) handlers.unread!(source, lineNo);
-        else handlers.line(data.toString('utf8', from, stop), source, lineNo);
-        from = nl + 1;
-      }
+        else handlers.line(data.toString('utf8', start, stop), source, lineNo);
+      });
     }, options.chunkBytes);
   } catch (err) {
     if (err instanceof TracelogError) throw err;

@@ -19,7 +19,7 @@ import { readLine, type LineOptions } from '../extract/line.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { sourceName } from '../input/read-lines.js';
 import { ownCopy } from '../strings.js';
-import { lineEnd, readPlainChunks } from '../input/plain-file.js';
+import { eachLine, isGzip, readPlainChunks } from '../input/plain-file.js';
 import { isPartialLine } from '../extract/partial-lines.js';
 
 /** Lines needing a parse before giving up: past this, at most one in PARSED_SHARE may. */
@@ -206,9 +206,7 @@ async function scanPlainFile(
       const text = data.toString('latin1', 0, to);
       TRACE_KEY.lastIndex = 0;
       let match = TRACE_KEY.exec(text);
-      for (let from = 0, first = true; from < to; first = false) {
-        let nl = text.indexOf('\n', from);
-        if (nl < 0) nl = to - 1;
+      eachLine(data, to, longFirst, eof, maxLineBytes, (start, nl, stop, tooLong) => {
         const ids: string[] = [];
         let unsure = false;
         while (match !== null && match.index < nl) {
@@ -220,18 +218,13 @@ async function scanPlainFile(
           match = TRACE_KEY.exec(text);
         }
         line++;
-        const start = from;
-        const stop = lineEnd(data, from, nl, eof && nl === to - 1);
         // A part of a long line (CRI, Docker): its record comes with the line's last part.
         if (isPart(data, text, start, stop)) throw new GiveUp();
         // A line too long is skipped by the real read too: it names no trace.
-        const tooLong = (first && longFirst) || stop - start > maxLineBytes;
         visit(unsure || tooLong ? [] : ids, tooLong ? null : () => data.toString('utf8', start, stop), line);
-        from = nl + 1;
-      }
+      });
     };
-    const magic = Buffer.alloc(2);
-    if (end >= 2 && (await handle.read(magic, 0, 2, 0)).bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b) return false;
+    if (await isGzip(handle)) return false;
     await readPlainChunks(handle, end, maxLineBytes, signal, lines, chunkBytes);
     return true;
   } catch (err) {
