@@ -6,7 +6,7 @@
  */
 import type { Span, Trace } from '../types.js';
 import { walkSpans } from '../trace/walk.js';
-import { DurationSamples, DEFAULT_EXACT_LIMIT } from '../trace/duration-samples.js';
+import { DurationSamples, DEFAULT_EXACT_LIMIT, type SamplesState } from '../trace/duration-samples.js';
 import { formatDuration } from '../render/format-duration.js';
 import { compileRules, percentileRuleLabel, type DurationRule, type PercentileRule, type Percentile } from './rules.js';
 import { compilePattern, matchesPattern } from './pattern.js';
@@ -19,7 +19,7 @@ import {
   type BaselineSummary,
   type OperationComparison,
 } from './baseline.js';
-import { DEFAULT_MAX_OPERATIONS, OperationDurations, operationKey } from './operation-durations.js';
+import { DEFAULT_MAX_OPERATIONS, OperationDurations, operationKey, type OperationDurationsState } from './operation-durations.js';
 import { WorstKept } from './worst-kept.js';
 
 /** Violations (and warnings) kept in memory when no limit is given; the rest are counted. */
@@ -142,7 +142,29 @@ export interface CheckAccumulator {
    * their own row then depends on the order traces were added in.
    */
   readonly orderMatters: boolean;
+  /** What was added so far, as plain data: a worker thread's part of a check. */
+  toState(): CheckState;
+  /**
+   * Adds the part of a check `state` holds, made with the same options from other
+   * traces (each added with its first appearance): the result is then what adding
+   * every trace here gives, as long as `orderMatters` stays false.
+   */
+  absorb(state: CheckState): void;
   finish(): CheckResult;
+}
+
+/** A check's part as plain data (structured-clone safe): see `CheckAccumulator.toState`. */
+export interface CheckState {
+  traceCount: number;
+  spanCount: number;
+  violations: { items: Offered[]; total: number };
+  violationCounts: Record<ViolationKind, number>;
+  warnings: { items: Offered[]; total: number };
+  structure: Record<StructureKind, number>;
+  checked: Array<[string, CheckedOperation]>;
+  ruleMatched: boolean[];
+  percentileSamples: SamplesState[];
+  operations: OperationDurationsState | null;
 }
 
 const KIND_OF_STRUCTURE: Record<StructureKind, ViolationKind> = {
@@ -156,7 +178,7 @@ const KIND_OF_STRUCTURE: Record<StructureKind, ViolationKind> = {
 const MAX_CACHED_OPERATIONS = 50_000;
 
 /** A violation with its place: its trace's start and first appearance, then its place in the trace. */
-interface Offered {
+export interface Offered {
   violation: Violation;
   start: bigint;
   order: number;
@@ -367,6 +389,47 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
 
     get orderMatters(): boolean {
       return checked.size >= maxOperations || (operations?.full ?? false);
+    },
+
+    toState(): CheckState {
+      return {
+        traceCount,
+        spanCount,
+        violations: { items: violations.items(), total: violations.total },
+        violationCounts,
+        warnings: { items: warnings.items(), total: warnings.total },
+        structure,
+        checked: [...checked],
+        ruleMatched,
+        percentileSamples: percentileSamples.map((samples) => samples.toState()),
+        operations: operations?.toState() ?? null,
+      };
+    },
+
+    absorb(state: CheckState): void {
+      if (result) throw new Error('check accumulator already finished');
+      traceCount += state.traceCount;
+      spanCount += state.spanCount;
+      violations.absorb(state.violations.items, state.violations.total);
+      warnings.absorb(state.warnings.items, state.warnings.total);
+      for (const kind of Object.keys(violationCounts) as ViolationKind[]) violationCounts[kind] += state.violationCounts[kind];
+      for (const kind of Object.keys(structure) as StructureKind[]) structure[kind] += state.structure[kind];
+      for (const [key, theirs] of state.checked) {
+        const ours = checked.get(key);
+        if (!ours) checked.set(key, { ...theirs });
+        else {
+          ours.spanCount += theirs.spanCount;
+          ours.violationCount += theirs.violationCount;
+          if (theirs.worstNs > ours.worstNs) ours.worstNs = theirs.worstNs;
+        }
+      }
+      state.ruleMatched.forEach((matched, i) => {
+        if (matched) ruleMatched[i] = true;
+      });
+      state.percentileSamples.forEach((samples, i) => {
+        percentileSamples[i]!.absorb(samples);
+      });
+      if (state.operations) operations?.absorb(state.operations);
     },
 
     finish(): CheckResult {

@@ -3,7 +3,13 @@
  * each operation's count, p50 and p95, with the number of operations tracked
  * capped so high-cardinality span names cannot exhaust memory. Pure.
  */
-import { DurationSamples, DEFAULT_EXACT_LIMIT } from '../trace/duration-samples.js';
+import { DurationSamples, DEFAULT_EXACT_LIMIT, type SamplesState } from '../trace/duration-samples.js';
+
+/** Durations per operation as plain data: what a worker thread sends back. */
+export interface OperationDurationsState {
+  operations: Array<[string, string | null, string | null, SamplesState]>;
+  untrackedSpans: number;
+}
 
 /** Operations tracked before further ones are only counted. */
 export const DEFAULT_MAX_OPERATIONS = 10_000;
@@ -55,6 +61,33 @@ export class OperationDurations {
       this.operations.set(key, op);
     }
     op.samples.add(durationNs);
+  }
+
+  /** These durations as plain data. */
+  toState(): OperationDurationsState {
+    const operations: OperationDurationsState['operations'] = [];
+    for (const [key, op] of this.operations) operations.push([key, op.service, op.name, op.samples.toState()]);
+    return { operations, untrackedSpans: this.untrackedSpans };
+  }
+
+  /**
+   * Adds the durations `state` holds. The same as adding them one by one while the
+   * operations together stay within the cap (`full` is false after).
+   */
+  absorb(state: OperationDurationsState): void {
+    this.untrackedSpans += state.untrackedSpans;
+    for (const [key, service, name, samples] of state.operations) {
+      let op = this.operations.get(key);
+      if (!op) {
+        if (this.operations.size >= this.maxOperations) {
+          this.untrackedSpans += samples.total;
+          continue;
+        }
+        op = { service, name, samples: new DurationSamples(this.exactLimit) };
+        this.operations.set(key, op);
+      }
+      op.samples.absorb(samples);
+    }
   }
 
   /** Every tracked operation's summary, sorted by label. */

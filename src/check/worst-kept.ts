@@ -33,6 +33,20 @@ export class WorstKept<T> {
     }
   }
 
+  /** The kept items, in no particular order. */
+  items(): T[] {
+    return this.heap.slice();
+  }
+
+  /**
+   * Takes what another keeper kept (`items`) of the `total` it was offered: the kept
+   * items are then those of a keeper offered everything both were.
+   */
+  absorb(items: readonly T[], total: number): void {
+    for (const item of items) this.offer(item);
+    this.total += total - items.length;
+  }
+
   /** The kept items, worst first. */
   sorted(): T[] {
     return [...this.heap].sort((a, b) => this.compare(b, a));

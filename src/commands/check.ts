@@ -85,7 +85,10 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
   }
 
   // A check reads durations and structure, never tags or events.
-  const accumulator = await eachTrace({ ...toLoadOptions(options), fields: 'none' }, options.follow, io, diagnostics, () => createCheckAccumulator(checkOptions));
+  const accumulator = await eachTrace({ ...toLoadOptions(options), fields: 'none' }, options.follow, io, diagnostics, () => createCheckAccumulator(checkOptions), {
+    kind: 'check',
+    options: checkOptions,
+  });
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   if (diagnostics.failures.length > 0) {

@@ -16,6 +16,7 @@ import type { FieldOverrides } from '../extract/roles.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { parseJson } from '../extract/json.js';
 import type { TextOutput } from '../parallel/written.js';
+import type { PartOutput } from '../parallel/protocol.js';
 
 /** What every command that reads logs is given (the shared command-line options). */
 export interface InputOptions {
@@ -237,14 +238,18 @@ export interface TraceSink {
   add(trace: Trace, firstAppearance?: number): void;
   /** True when the result would depend on the order traces came in (then they are read again, in order). */
   readonly orderMatters?: boolean;
+  /** Takes the part a worker thread made over its traces (see `eachTrace`'s `parts`). */
+  absorb?(state: never): void;
 }
 
 /**
  * Feeds every trace to a sink made by `create`, for a caller to whom the order of traces
  * does not matter (check, stats). From files read whole, each trace goes as soon as its
- * last line has gone by, so only the traces in flight are held; otherwise (stdin,
- * `--follow`, `--threads N`, or a sink that finds the order matters after all) traces
- * come from `streamTraces` in start order, to a fresh sink. Returns the sink fed.
+ * last line has gone by, so only the traces in flight are held. With `parts` (what the
+ * sink is, for a worker thread to make one) and worker threads, each worker feeds its own
+ * sink and the sink here absorbs theirs. Otherwise (stdin, `--follow`, or a sink that
+ * finds the order matters after all) traces come from `streamTraces` in start order, to
+ * a fresh sink. Returns the sink fed.
  */
 export async function eachTrace<T extends TraceSink>(
   options: LoadOptions,
@@ -252,8 +257,13 @@ export async function eachTrace<T extends TraceSink>(
   io: Io,
   diagnostics: Diagnostics,
   create: () => T,
+  parts?: PartOutput,
 ): Promise<T> {
-  if (!follow && options.files.length > 0 && (options.threads === 'auto' || (options.threads ?? 1) === 1)) {
+  const parallel = !follow && parts && options.files.length > 0 ? await parallelLoader(options, true) : null;
+  if (parallel) {
+    const sink = create();
+    if (await parallel.load.partsInWorkers(parallel.options, parallel.count, parts!, io, diagnostics, (state) => sink.absorb!(state as never), () => !sink.orderMatters)) return sink;
+  } else if (!follow && options.files.length > 0 && (options.threads === 'auto' || (options.threads ?? 1) === 1)) {
     const early = create();
     const { eachTraceHere } = await import('../parallel/load-parallel.js');
     if (await eachTraceHere(options, io, diagnostics, (trace, order) => early.add(trace, order), () => !early.orderMatters)) return early;

@@ -23,7 +23,11 @@ export interface StatsCommandOptions extends InputOptions {
 export async function runStats(options: StatsCommandOptions, io: Io): Promise<number> {
   const diagnostics = new Diagnostics();
   // Statistics read durations and structure, never tags or events.
-  const accumulator = await eachTrace({ ...toLoadOptions(options), fields: 'none' }, null, io, diagnostics, () => createStatsAccumulator({ by: options.by }));
+  const statsOptions = { by: options.by };
+  const accumulator = await eachTrace({ ...toLoadOptions(options), fields: 'none' }, null, io, diagnostics, () => createStatsAccumulator(statsOptions), {
+    kind: 'stats',
+    options: statsOptions,
+  });
   if (io.signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(io.signal.reason) || 130);
   const result = accumulator.finish();
   const out = openOutput(options.output, io);

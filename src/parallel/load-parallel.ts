@@ -18,8 +18,8 @@ import { decodeLossless } from './lossless.js';
 import { readShare, tightHeap } from './share.js';
 import { HeldTexts, MEMORY_BYTES } from './held.js';
 import { openSpill } from './spill.js';
-import { chunkTexts, compareStart, type TextOutput, Written } from './written.js';
-import type { Ordered, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
+import { chunkTexts, compareStart, noteProblems, problemsInOrder, type TextOutput, Written } from './written.js';
+import type { OrderedProblems, PartOutput, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
 /** With `--threads auto`, inputs smaller than this are read in one thread (workers take ~50 ms to start). */
 export const AUTO_MIN_BYTES = 16 * 2 ** 20;
@@ -88,6 +88,7 @@ function manyLines(file: string): boolean {
 }
 
 type TracesMessage = Extract<WorkerMessage, { kind: 'traces' }>;
+type PartMessage = Extract<WorkerMessage, { kind: 'part' }>;
 
 /** What the main thread knows of one worker. */
 interface WorkerState {
@@ -95,6 +96,7 @@ interface WorkerState {
   /** Set by a `traces` or a `read` message, the worker's last. */
   diag: WorkerDiagnostics | null;
   traces: TracesMessage | null;
+  part: PartMessage | null;
   ended: boolean;
 }
 
@@ -118,12 +120,17 @@ class WorkerPool {
     for (let index = 0; index < count; index++) {
       const input: WorkerInput = { index, count, load, output };
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-      const state: WorkerState = { worker, diag: null, traces: null, ended: false };
+      const state: WorkerState = { worker, diag: null, traces: null, part: null, ended: false };
       this.states.push(state);
       worker.on('message', (message: WorkerMessage) => {
         switch (message.kind) {
           case 'traces':
             state.traces = message;
+            state.diag = message.diag;
+            state.ended = true;
+            break;
+          case 'part':
+            state.part = message;
             state.diag = message.diag;
             state.ended = true;
             break;
@@ -228,6 +235,38 @@ export async function loadTracesInWorkers(options: LoadOptions, count: number, i
 }
 
 /**
+ * A check or the statistics over every trace, each worker making its part from its
+ * share's traces as they end (see PartOutput): each part is handed to `absorb`.
+ * Diagnostics are added only when every worker read its share and `keep()` then holds;
+ * false otherwise (the caller reads again, in one thread, and forgets what it absorbed).
+ */
+export async function partsInWorkers(
+  options: LoadOptions,
+  count: number,
+  output: PartOutput,
+  io: Io,
+  diagnostics: Diagnostics,
+  absorb: (part: PartMessage['state']) => void,
+  keep: () => boolean,
+): Promise<boolean> {
+  tightHeap(true);
+  const pool = new WorkerPool(options, count, output, io);
+  try {
+    await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));
+  } finally {
+    pool.close();
+    tightHeap(false);
+  }
+  if (pool.fallback) return false;
+  const parts = pool.states.map((s) => s.part!);
+  for (const part of parts) absorb(part.state);
+  if (!keep()) return false;
+  pool.mergeDiagnostics(diagnostics);
+  diagnostics.problems.push(...problemsInOrder(parts.map((part) => part.problems)));
+  return true;
+}
+
+/**
  * Every trace written as text by the workers (see WorkerOutput) as its last line went by,
  * in start order, with its problems; null to read in one thread instead. Diagnostics are
  * complete before the first text comes.
@@ -320,18 +359,13 @@ export async function eachTraceHere(
   const fileBytes = fileSizes(rest.files);
   if (rest.files.length === 0 || fileBytes === null || rest.lineOptions.overrides?.trace) return false;
   // Problems are reported in start order: start, first appearance and the problems of each trace that has some.
-  const problems: Ordered & { lists: string[][] } = { starts: [], orders: [], lists: [] };
+  const problems: OrderedProblems = { starts: [], orders: [], lists: [] };
   const share = await readShare({ index: 0, count: 1, load: { ...rest, fileBytes }, output: { kind: 'traces' } }, io, ([trace, order]) => {
-    if (trace.problems.length > 0) {
-      problems.starts.push(trace.startNs);
-      problems.orders.push(order);
-      problems.lists.push(trace.problems);
-    }
+    noteProblems(problems, trace, order);
     onTrace(trace, order);
   });
   if (share.kind === 'fallback' || !keep()) return false;
   addDiagnostics(diagnostics, [share.diag]);
-  const byStart = problems.lists.map((_, i) => i).sort((i, j) => compareStart(problems.starts[i]!, problems.orders[i]!, problems.starts[j]!, problems.orders[j]!));
-  for (const i of byStart) diagnostics.problems.push(...problems.lists[i]!);
+  diagnostics.problems.push(...problemsInOrder([problems]));
   return true;
 }

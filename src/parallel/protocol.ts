@@ -2,7 +2,9 @@
  * What the main thread and the worker threads of a parallel load send each
  * other (structured-clone data only). Types only.
  */
+import type { CheckOptions, CheckState } from '../check/evaluate.js';
 import type { SkipReason } from '../extract/line.js';
+import type { StatsOptions, StatsState } from '../trace/stats.js';
 import type { LoadOptions } from '../commands/load.js';
 import type { WaterfallOptions } from '../render/waterfall.js';
 import type { SelectOptions } from '../trace/select.js';
@@ -21,7 +23,11 @@ export type WorkerOutput =
   | { kind: 'jaeger' }
   /** The trace's spans as `otlpSpanLines` writes them: the caller batches them into requests. */
   | { kind: 'otlp' }
-  | { kind: 'view'; render: WaterfallOptions; select: SelectOptions };
+  | { kind: 'view'; render: WaterfallOptions; select: SelectOptions }
+  | PartOutput;
+
+/** A check's or the statistics' part over the worker's traces (see `CheckAccumulator.toState`). */
+export type PartOutput = { kind: 'check'; options: CheckOptions } | { kind: 'stats'; options: StatsOptions };
 
 export interface WorkerInput {
   index: number;
@@ -46,6 +52,11 @@ export interface Ordered {
   orders: number[];
 }
 
+/** The problems of the traces that have some, with each trace's start and first appearance. */
+export interface OrderedProblems extends Ordered {
+  lists: string[][];
+}
+
 /**
  * Traces written as text, a chunk at a time: their UTF-8 bytes one after another in
  * `data` (transferred, not copied), `lengths[i]` bytes each, −1 for a trace the view does not show.
@@ -64,6 +75,8 @@ export interface TextChunk extends Ordered {
 export type WorkerMessage =
   | (Ordered & { kind: 'traces'; diag: WorkerDiagnostics; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
   | { kind: 'read'; diag: WorkerDiagnostics }
+  /** A PartOutput: the part over all the worker's traces, and their problems. */
+  | { kind: 'part'; diag: WorkerDiagnostics; state: CheckState | StatsState; problems: OrderedProblems }
   | TextChunk
   /** The input needs the one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }

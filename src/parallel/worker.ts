@@ -2,14 +2,17 @@
  * One worker thread of a parallel load (see load-parallel.ts and share.ts). It
  * posts its traces back — as objects in one message, or written as text (span
  * JSON, waterfalls) in chunks as they end — with their start times and first
- * appearances, so the main thread can put them in the order one thread gives.
+ * appearances, so the main thread can put them in the order one thread gives;
+ * or, for check and stats, only its part of the result over its traces.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
+import { createCheckAccumulator } from '../check/evaluate.js';
+import { createStatsAccumulator } from '../trace/stats.js';
 import { encodeLossless } from './lossless.js';
-import type { WorkerInput, WorkerMessage } from './protocol.js';
+import type { OrderedProblems, WorkerInput, WorkerMessage } from './protocol.js';
 import { readShare } from './share.js';
-import { Chunker, Written } from './written.js';
+import { Chunker, noteProblems, Written } from './written.js';
 
 async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const io = { stdinIsTTY: false } as Io;
@@ -24,6 +27,17 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
       if (encodeLossless(trace)) lossless.push(i);
     });
     return post({ kind: 'traces', diag: share.diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
+  }
+  if (output.kind === 'check' || output.kind === 'stats') {
+    // Each trace goes into the part as it ends; only the part goes back.
+    const part = output.kind === 'check' ? createCheckAccumulator(output.options) : createStatsAccumulator(output.options);
+    const problems: OrderedProblems = { starts: [], orders: [], lists: [] };
+    const share = await readShare(input, io, ([trace, order]) => {
+      noteProblems(problems, trace, order);
+      part.add(trace, order);
+    });
+    if (share.kind === 'fallback') return post(share);
+    return post({ kind: 'part', diag: share.diag, state: part.toState(), problems });
   }
   // Each trace is written as it ends; its bytes go out in chunks that move to the main thread without a copy.
   const chunker = new Chunker((chunk) => post(chunk, [chunk.data.buffer as ArrayBuffer]));

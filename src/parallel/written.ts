@@ -10,9 +10,9 @@ import { toZipkinSpans } from '../export/zipkin.js';
 import { renderWaterfall } from '../render/waterfall.js';
 import { matchesTrace } from '../trace/select.js';
 import type { Trace } from '../types.js';
-import type { TextChunk, WorkerOutput } from './protocol.js';
+import type { OrderedProblems, PartOutput, TextChunk, WorkerOutput } from './protocol.js';
 
-export type TextOutput = Exclude<WorkerOutput, { kind: 'traces' }>;
+export type TextOutput = Exclude<WorkerOutput, { kind: 'traces' } | PartOutput>;
 
 /** Where written traces go: text null for a trace with none (a view does not show it) but with problems. */
 export type TextSink = (start: bigint, order: number, text: string | null, problems: string[]) => void;
@@ -153,6 +153,22 @@ export function chunkTexts(chunk: TextChunk): Array<Uint8Array | null> {
 
 function byStart(a: Kept, b: Kept): number {
   return compareStart(a.start, a.order, b.start, b.order);
+}
+
+/** Notes a trace's problems, if it has some, with its start and first appearance. */
+export function noteProblems(into: OrderedProblems, trace: Trace, order: number): void {
+  if (trace.problems.length === 0) return;
+  into.starts.push(trace.startNs);
+  into.orders.push(order);
+  into.lists.push(trace.problems);
+}
+
+/** The problems noted by every share, as one thread reports them: in start order. */
+export function problemsInOrder(parts: readonly OrderedProblems[]): string[] {
+  const all: Array<[OrderedProblems, number]> = [];
+  for (const part of parts) for (let i = 0; i < part.lists.length; i++) all.push([part, i]);
+  all.sort(([a, i], [b, j]) => compareStart(a.starts[i]!, a.orders[i]!, b.starts[j]!, b.orders[j]!));
+  return all.flatMap(([part, i]) => part.lists[i]!);
 }
 
 /** The one-thread order of traces: start time, then first appearance. */

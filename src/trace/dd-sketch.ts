@@ -5,6 +5,16 @@
  * Reference: Masson, Rim, Lee, "DDSketch" (VLDB 2019).
  */
 
+/** A sketch as plain data (structured-clone safe): what a worker thread sends back. */
+export interface SketchState {
+  relativeAccuracy: number;
+  buckets: Array<[number, number]>;
+  zeroCount: number;
+  total: number;
+  minValue: number;
+  maxValue: number;
+}
+
 /** The relative accuracy used when none is given: estimates within ±1%. */
 export const DEFAULT_RELATIVE_ACCURACY = 0.01;
 
@@ -68,6 +78,23 @@ export class DDSketch {
     this.minValue = Math.min(this.minValue, other.minValue);
     this.maxValue = Math.max(this.maxValue, other.maxValue);
     for (const [index, n] of other.buckets) this.buckets.set(index, (this.buckets.get(index) ?? 0) + n);
+  }
+
+  /** This sketch as plain data. */
+  toState(): SketchState {
+    const { relativeAccuracy, zeroCount, total, minValue, maxValue } = this;
+    return { relativeAccuracy, buckets: [...this.buckets], zeroCount, total, minValue, maxValue };
+  }
+
+  /** A sketch holding what `state` describes. */
+  static fromState(state: SketchState): DDSketch {
+    const sketch = new DDSketch(state.relativeAccuracy);
+    for (const [index, n] of state.buckets) sketch.buckets.set(index, n);
+    sketch.zeroCount = state.zeroCount;
+    sketch.total = state.total;
+    sketch.minValue = state.minValue;
+    sketch.maxValue = state.maxValue;
+    return sketch;
   }
 
   /** The bucket a positive value falls into. */

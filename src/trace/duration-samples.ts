@@ -3,7 +3,16 @@
  * while a group holds at most `exactLimit` values, then folded into a DDSketch
  * with a known relative error. Percentiles use the nearest-rank definition. Pure.
  */
-import { DDSketch, DEFAULT_RELATIVE_ACCURACY } from './dd-sketch.js';
+import { DDSketch, DEFAULT_RELATIVE_ACCURACY, type SketchState } from './dd-sketch.js';
+
+/** Samples as plain data (structured-clone safe): what a worker thread sends back. */
+export interface SamplesState {
+  total: number;
+  max: bigint;
+  /** The values kept exactly, or null once they went into the sketch. */
+  values: Float64Array | null;
+  sketch: SketchState | null;
+}
 
 /** Values kept exactly per group before switching to the sketch. */
 export const DEFAULT_EXACT_LIMIT = 100_000;
@@ -83,6 +92,31 @@ export class DurationSamples {
     if (this.sketch === null) this.switchToSketch();
     if (other.sketch) this.sketch!.merge(other.sketch);
     else for (let i = 0; i < other.size; i++) this.sketch!.add(other.values![i]!);
+  }
+
+  /** These samples as plain data. */
+  toState(): SamplesState {
+    return {
+      total: this.total,
+      max: this.max,
+      values: this.values?.slice(0, this.size) ?? null,
+      sketch: this.sketch?.toState() ?? null,
+    };
+  }
+
+  /** Adds every duration `state` holds, as `merge` does: the same as adding them one by one. */
+  absorb(state: SamplesState): void {
+    const other = new DurationSamples(this.exactLimit, this.relativeAccuracy);
+    other.total = state.total;
+    other.max = state.max;
+    if (state.sketch) {
+      other.sketch = DDSketch.fromState(state.sketch);
+      other.values = null;
+    } else {
+      other.values = state.values ?? new Float64Array(0);
+      other.size = other.values.length;
+    }
+    this.merge(other);
   }
 
   /**

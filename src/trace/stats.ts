@@ -6,7 +6,7 @@
 import { computeSelfTimeNs } from './critical-path.js';
 import type { Span, Trace } from '../types.js';
 import { walkSpans } from './walk.js';
-import { DurationSamples, DEFAULT_EXACT_LIMIT } from './duration-samples.js';
+import { DurationSamples, DEFAULT_EXACT_LIMIT, type SamplesState } from './duration-samples.js';
 import { DEFAULT_RELATIVE_ACCURACY } from './dd-sketch.js';
 
 /** How spans are grouped. */
@@ -62,7 +62,18 @@ export interface StatsResult {
 /** Feeds traces one at a time; `finish()` returns the statistics. */
 export interface StatsAccumulator {
   add(trace: Trace): void;
+  /** What was added so far, as plain data: a worker thread's part of the statistics. */
+  toState(): StatsState;
+  /** Adds the part `state` holds (made with the same options): the same as adding its traces here. */
+  absorb(state: StatsState): void;
   finish(): StatsResult;
+}
+
+/** Statistics' part as plain data (structured-clone safe): see `StatsAccumulator.toState`. */
+export interface StatsState {
+  traceCount: number;
+  spanCount: number;
+  groups: Array<[string, Omit<GroupState, 'samples'> & { samples: SamplesState }]>;
 }
 
 interface GroupState {
@@ -88,11 +99,7 @@ export function createStatsAccumulator(options: StatsOptions = {}): StatsAccumul
   let traceCount = 0;
   let spanCount = 0;
 
-  const groupFor = (span: Span): GroupState => {
-    const service = by === 'name' ? null : span.service;
-    const name = by === 'service' ? null : span.name;
-    // NUL cannot be confused with text: a null field and an empty one stay distinct.
-    const key = `${service === null ? '\u0000' : service}\u0000${name === null ? '\u0000' : name}`;
+  const groupAt = (key: string, service: string | null, name: string | null): GroupState => {
     let group = groups.get(key);
     if (!group) {
       group = {
@@ -107,6 +114,12 @@ export function createStatsAccumulator(options: StatsOptions = {}): StatsAccumul
       groups.set(key, group);
     }
     return group;
+  };
+  const groupFor = (span: Span): GroupState => {
+    const service = by === 'name' ? null : span.service;
+    const name = by === 'service' ? null : span.name;
+    // NUL cannot be confused with text: a null field and an empty one stay distinct.
+    return groupAt(`${service === null ? '\u0000' : service}\u0000${name === null ? '\u0000' : name}`, service, name);
   };
 
   return {
@@ -125,6 +138,21 @@ export function createStatsAccumulator(options: StatsOptions = {}): StatsAccumul
         group.totalNs += span.durationNs;
         group.selfNs += computeSelfTimeNs(span);
       });
+    },
+    toState(): StatsState {
+      return { traceCount, spanCount, groups: [...groups].map(([key, g]) => [key, { ...g, samples: g.samples.toState() }]) };
+    },
+    absorb(state: StatsState): void {
+      traceCount += state.traceCount;
+      spanCount += state.spanCount;
+      for (const [key, theirs] of state.groups) {
+        const ours = groupAt(key, theirs.service, theirs.name);
+        ours.samples.absorb(theirs.samples);
+        ours.errors += theirs.errors;
+        ours.unfinished += theirs.unfinished;
+        ours.totalNs += theirs.totalNs;
+        ours.selfNs += theirs.selfNs;
+      }
     },
     finish(): StatsResult {
       const out: StatsGroup[] = [];

@@ -42,6 +42,10 @@ writeFileSync(
   ].join('\n'),
 );
 
+// A baseline from another run: some operations got slower, some faster.
+const baselineLog = join(dir, 'baseline.jsonl');
+writeFileSync(baselineLog, createLogGenerator({ seed: 8 }).take(3000));
+
 const fixtureFiles = readdirSync(FIXTURES)
   .filter((f) => /\.(jsonl|log)$/.test(f))
   .map((f) => `fixtures/${f}`);
@@ -58,7 +62,10 @@ const COMMANDS = [
   ['view', '--no-follow', '--summary', '--slowest', '5'],
   ['view', '--no-follow', '--sort', 'duration', '--color', '--all-tags'],
   ['check', '--max', '1ms', '--reporter', 'json'],
+  ['check', '--max', '5ms', '--rule', 'db:*=2ms', '--p95', '*=20ms', '--p50', 'api:*=1ms', '--fail-on', 'orphans,duplicates', '--reporter', 'json', '--reporter', 'text'],
+  ['check', '--baseline', baselineLog, '--min-samples', '1', '--regression', '5%', '--reporter', 'junit'],
   ['stats', '--format', 'json'],
+  ['stats', '--by', 'service'],
 ];
 
 async function same(args, label) {
@@ -73,7 +80,7 @@ async function same(args, label) {
 }
 
 for (const command of COMMANDS) {
-  test(`${command.join(' ')}: the same output from 1, 2 and 3 threads on a generated log, gzip and tricky lines`, async () => {
+  test(`${command.join(' ').replace(dir, '…')}: the same output from 1, 2 and 3 threads on a generated log, gzip and tricky lines`, async () => {
     const one = await same([...command, generated, gzipped, tricky], command.join(' '));
     assert.ok(one.stdout.length > 0);
   });
@@ -139,6 +146,37 @@ test('the worker loader reads in workers, and falls back only when it must', asy
   const traceOf = await loadTraces(options([misleading]), io, new Diagnostics());
   assert.equal(traceOf[0].traceId, '0af7651916cd43dd8448eb211c80319c');
   assert.equal(await loadTracesInWorkers(options([misleading]), 2, io, new Diagnostics()), null);
+});
+
+test('check and stats are made in parts by the workers, and fall back only when they must', async () => {
+  const { partsInWorkers } = await import(join(ROOT, 'dist/parallel/load-parallel.js'));
+  const { eachTrace } = await import(join(ROOT, 'dist/commands/load.js'));
+  const { Diagnostics } = await import(join(ROOT, 'dist/diagnostics.js'));
+  const { createCheckAccumulator } = await import(join(ROOT, 'dist/check/evaluate.js'));
+  const options = (files, threads = 1) => ({ files, strict: false, maxLineBytes: 1000, lineOptions: {}, threads, fields: 'none' });
+  const io = { stdinIsTTY: false };
+  const checkOptions = { maxNs: 1_000_000n };
+
+  const single = new Diagnostics();
+  const expected = (await eachTrace(options([generated, tricky]), null, io, single, () => createCheckAccumulator(checkOptions))).finish();
+  const parallel = new Diagnostics();
+  const joined = createCheckAccumulator(checkOptions);
+  const read = await partsInWorkers(options([generated, tricky]), 2, { kind: 'check', options: checkOptions }, io, parallel, (state) => joined.absorb(state), () => true);
+  assert.equal(read, true, 'read by workers');
+  assert.deepEqual(joined.finish(), expected);
+  assert.equal(parallel.summary(), single.summary());
+  assert.deepEqual(parallel.problems, single.problems);
+
+  // A line whose raw text misleads: one thread reads it.
+  const misleading = join(dir, 'misleading-parts.jsonl');
+  writeFileSync(misleading, '{"meta":{"trace_id":"decoy1"},"traceparent":"00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01","duration_ms":1}\n');
+  const none = createCheckAccumulator(checkOptions);
+  assert.equal(await partsInWorkers(options([misleading]), 2, { kind: 'check', options: checkOptions }, io, new Diagnostics(), (state) => none.absorb(state), () => true), false);
+  // So does a check whose operations outgrow what is tracked one by one (the parts say so): same result.
+  const many = { maxNs: 1_000_000n, maxOperations: 3 };
+  const few = await eachTrace(options([generated], 2), null, io, new Diagnostics(), () => createCheckAccumulator(many), { kind: 'check', options: many });
+  const plain = await eachTrace(options([generated]), null, io, new Diagnostics(), () => createCheckAccumulator(many));
+  assert.deepEqual(few.finish(), plain.finish());
 });
 
 test('SIGINT while worker threads read: exit 130, no output file, no temporary file', async () => {
