@@ -11,6 +11,7 @@ import {
   DEFAULT_MAX_OPERATIONS,
   OperationDurations,
   operationKey,
+  type OperationDurationsState,
   type OperationSummary,
 } from './operation-durations.js';
 
@@ -34,10 +35,23 @@ export interface BaselineAccumulatorOptions {
   maxOperations?: number;
 }
 
-/** Feeds baseline traces one at a time. */
+/** Feeds baseline traces one at a time, in any order while `orderMatters` stays false. */
 export interface BaselineAccumulator {
   add(trace: Trace): void;
+  /** True once the operations tracked reach the cap: which are tracked then depends on the order. */
+  readonly orderMatters: boolean;
+  /** What was added so far, as plain data: a worker thread's part of the summary. */
+  toState(): BaselineState;
+  /** Adds the part `state` holds (made with the same options): the same as adding its traces here. */
+  absorb(state: BaselineState): void;
   finish(): BaselineSummary;
+}
+
+/** A baseline summary's part as plain data (structured-clone safe). */
+export interface BaselineState {
+  traceCount: number;
+  spanCount: number;
+  durations: OperationDurationsState;
 }
 
 /** Starts summarising baseline traces incrementally. Placeholder and unfinished spans are skipped. */
@@ -56,6 +70,17 @@ export function createBaselineAccumulator(options: BaselineAccumulatorOptions = 
         spanCount++;
         durations.add(operationKey(span.service, span.name), span.service, span.name, span.durationNs);
       });
+    },
+    get orderMatters() {
+      return durations.full;
+    },
+    toState() {
+      return { traceCount, spanCount, durations: durations.toState() };
+    },
+    absorb(state) {
+      traceCount += state.traceCount;
+      spanCount += state.spanCount;
+      durations.absorb(state.durations);
     },
     finish() {
       return {

@@ -16,7 +16,7 @@ import type { DurationRule, PercentileRule } from '../check/rules.js';
 import { parseJson } from '../extract/json.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { eachTrace, loadTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { eachTrace, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 
@@ -78,8 +78,10 @@ export async function runCheck(options: CheckCommandOptions, io: Io): Promise<nu
 
   if (options.baseline.length > 0) {
     const baselineDiagnostics = new Diagnostics();
-    const summary = createBaselineAccumulator();
-    for (const trace of await loadTraces({ ...toLoadOptions(options, options.baseline), fields: 'none' }, io, baselineDiagnostics)) summary.add(trace);
+    const summary = await eachTrace({ ...toLoadOptions(options, options.baseline), fields: 'none' }, null, io, baselineDiagnostics, () => createBaselineAccumulator(), {
+      kind: 'baseline',
+      options: {},
+    });
     diagnostics.failures.push(...baselineDiagnostics.failures);
     checkOptions.baseline = summary.finish();
   }

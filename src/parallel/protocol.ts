@@ -2,6 +2,7 @@
  * What the main thread and the worker threads of a parallel load send each
  * other (structured-clone data only). Types only.
  */
+import type { BaselineAccumulatorOptions, BaselineState } from '../check/baseline.js';
 import type { CheckOptions, CheckState } from '../check/evaluate.js';
 import type { SkipReason } from '../extract/line.js';
 import type { StatsOptions, StatsState } from '../trace/stats.js';
@@ -26,8 +27,11 @@ export type WorkerOutput =
   | { kind: 'view'; render: WaterfallOptions; select: SelectOptions }
   | PartOutput;
 
-/** A check's or the statistics' part over the worker's traces (see `CheckAccumulator.toState`). */
-export type PartOutput = { kind: 'check'; options: CheckOptions } | { kind: 'stats'; options: StatsOptions };
+/** A check's, a baseline summary's or the statistics' part over the worker's traces (see `CheckAccumulator.toState`). */
+export type PartOutput =
+  | { kind: 'check'; options: CheckOptions }
+  | { kind: 'baseline'; options: BaselineAccumulatorOptions }
+  | { kind: 'stats'; options: StatsOptions };
 
 export interface WorkerInput {
   index: number;
@@ -76,7 +80,7 @@ export type WorkerMessage =
   | (Ordered & { kind: 'traces'; diag: WorkerDiagnostics; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
   | { kind: 'read'; diag: WorkerDiagnostics }
   /** A PartOutput: the part over all the worker's traces, and their problems. */
-  | { kind: 'part'; diag: WorkerDiagnostics; state: CheckState | StatsState; problems: OrderedProblems }
+  | { kind: 'part'; diag: WorkerDiagnostics; state: CheckState | BaselineState | StatsState; problems: OrderedProblems }
   | TextChunk
   /** The input needs the one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }

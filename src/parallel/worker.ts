@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
+import { createBaselineAccumulator } from '../check/baseline.js';
 import { createCheckAccumulator } from '../check/evaluate.js';
 import { createStatsAccumulator } from '../trace/stats.js';
 import { encodeLossless } from './lossless.js';
@@ -28,9 +29,14 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
     });
     return post({ kind: 'traces', diag: share.diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
   }
-  if (output.kind === 'check' || output.kind === 'stats') {
+  if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats') {
     // Each trace goes into the part as it ends; only the part goes back.
-    const part = output.kind === 'check' ? createCheckAccumulator(output.options) : createStatsAccumulator(output.options);
+    const part =
+      output.kind === 'check'
+        ? createCheckAccumulator(output.options)
+        : output.kind === 'baseline'
+          ? createBaselineAccumulator(output.options)
+          : createStatsAccumulator(output.options);
     const problems: OrderedProblems = { starts: [], orders: [], lists: [] };
     const share = await readShare(input, io, ([trace, order]) => {
       noteProblems(problems, trace, order);

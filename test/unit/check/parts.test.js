@@ -1,7 +1,7 @@
 // Check and statistics made in parts (one per worker thread, each over its own
 // traces, handed over as plain data) give exactly the result of one accumulator
 // fed every trace in start order: violations kept and counted, warnings, rules
-// used, exact and sketched percentiles, baseline regressions, groups.
+// used, exact and sketched percentiles, baseline summaries and regressions, groups.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -106,6 +106,28 @@ test('check: past the operations tracked one by one, the joined parts say the or
   traces.forEach((trace, i) => parts[i % 2].add(trace, i));
   assert.equal(parts[0].orderMatters, false);
   const joined = create();
+  for (const part of parts) joined.absorb(structuredClone(part.toState()));
+  assert.equal(joined.orderMatters, true);
+});
+
+test('baseline: parts absorbed give the summary of one accumulator; past the cap, the order matters', () => {
+  fc.assert(
+    fc.property(
+      fc.array(traceArb, { maxLength: 30 }),
+      fc.array(fc.integer({ min: 0, max: 2 }), { minLength: 30, maxLength: 30 }),
+      fc.integer({ min: 0, max: 12 }),
+      (specs, partOf, exactLimit) => {
+        const [one, joined, acc] = wholeAndParts(() => createBaselineAccumulator({ exactLimit }), build(specs), partOf, 3);
+        assert.equal(acc.orderMatters, false);
+        assert.deepEqual(joined, one);
+      },
+    ),
+    { numRuns: 200 },
+  );
+  const capped = () => createBaselineAccumulator({ maxOperations: 2 });
+  const parts = [capped(), capped()];
+  build([0, 1, 2].map((i) => ({ startMs: i, spans: [{ service: `s${i}`, name: 'op', durationMs: 1 }] }))).forEach((trace, i) => parts[i % 2].add(trace));
+  const joined = capped();
   for (const part of parts) joined.absorb(structuredClone(part.toState()));
   assert.equal(joined.orderMatters, true);
 });
