@@ -108,7 +108,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
       const candidates =
         bound === null
           ? await loadTraces(load, io, diagnostics)
-          : (await eachTrace(load, null, io, diagnostics, () => new SlowestTraces(bound, options.select))).traces();
+          : (await eachTrace(load, null, io, diagnostics, () => new SlowestTraces(bound, options.select), { kind: 'slowest', keep: bound, select: options.select })).traces();
       const traces = selectTraces(candidates, { sort: 'start', ...options.select });
       for (const trace of traces) {
         if (io.signal?.aborted || (await write(trace)) === STOP) break;

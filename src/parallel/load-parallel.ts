@@ -259,7 +259,10 @@ export async function partsInWorkers(
   }
   if (pool.fallback) return false;
   const parts = pool.states.map((s) => s.part!);
-  for (const part of parts) absorb(part.state);
+  for (const part of parts) {
+    if ('kept' in part.state) for (const i of part.lossless) decodeLossless(part.state.kept[i]![0]);
+    absorb(part.state);
+  }
   if (!keep()) return false;
   pool.mergeDiagnostics(diagnostics);
   diagnostics.problems.push(...problemsInOrder(parts.map((part) => part.problems)));

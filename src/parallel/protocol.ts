@@ -8,7 +8,7 @@ import type { SkipReason } from '../extract/line.js';
 import type { StatsOptions, StatsState } from '../trace/stats.js';
 import type { LoadOptions } from '../commands/load.js';
 import type { WaterfallOptions } from '../render/waterfall.js';
-import type { SelectOptions } from '../trace/select.js';
+import type { SelectOptions, SlowestState } from '../trace/select.js';
 import type { Trace } from '../types.js';
 
 /**
@@ -27,11 +27,15 @@ export type WorkerOutput =
   | { kind: 'view'; render: WaterfallOptions; select: SelectOptions }
   | PartOutput;
 
-/** A check's, a baseline summary's or the statistics' part over the worker's traces (see `CheckAccumulator.toState`). */
+/**
+ * A check's, a baseline summary's or the statistics' part over the worker's traces (see
+ * `CheckAccumulator.toState`), or the worker's traces that can be among a view's `keep` longest.
+ */
 export type PartOutput =
   | { kind: 'check'; options: CheckOptions }
   | { kind: 'baseline'; options: BaselineAccumulatorOptions }
-  | { kind: 'stats'; options: StatsOptions };
+  | { kind: 'stats'; options: StatsOptions }
+  | { kind: 'slowest'; keep: number; select: SelectOptions };
 
 export interface WorkerInput {
   index: number;
@@ -80,7 +84,14 @@ export type WorkerMessage =
   | (Ordered & { kind: 'traces'; diag: WorkerDiagnostics; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
   | { kind: 'read'; diag: WorkerDiagnostics }
   /** A PartOutput: the part over all the worker's traces, and their problems. */
-  | { kind: 'part'; diag: WorkerDiagnostics; state: CheckState | BaselineState | StatsState; problems: OrderedProblems }
+  | {
+      kind: 'part';
+      diag: WorkerDiagnostics;
+      state: CheckState | BaselineState | StatsState | SlowestState;
+      problems: OrderedProblems;
+      /** Kept traces (of a SlowestState) whose LosslessNumbers travel encoded. */
+      lossless: number[];
+    }
   | TextChunk
   /** The input needs the one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }

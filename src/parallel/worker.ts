@@ -9,6 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
 import { createBaselineAccumulator } from '../check/baseline.js';
 import { createCheckAccumulator } from '../check/evaluate.js';
+import { SlowestTraces } from '../trace/select.js';
 import { createStatsAccumulator } from '../trace/stats.js';
 import { encodeLossless } from './lossless.js';
 import type { OrderedProblems, WorkerInput, WorkerMessage } from './protocol.js';
@@ -29,21 +30,28 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
     });
     return post({ kind: 'traces', diag: share.diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
   }
-  if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats') {
+  if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats' || output.kind === 'slowest') {
     // Each trace goes into the part as it ends; only the part goes back.
     const part =
       output.kind === 'check'
         ? createCheckAccumulator(output.options)
         : output.kind === 'baseline'
           ? createBaselineAccumulator(output.options)
-          : createStatsAccumulator(output.options);
+          : output.kind === 'stats'
+            ? createStatsAccumulator(output.options)
+            : new SlowestTraces(output.keep, output.select);
     const problems: OrderedProblems = { starts: [], orders: [], lists: [] };
     const share = await readShare(input, io, ([trace, order]) => {
       noteProblems(problems, trace, order);
       part.add(trace, order);
     });
     if (share.kind === 'fallback') return post(share);
-    return post({ kind: 'part', diag: share.diag, state: part.toState(), problems });
+    const state = part.toState();
+    const lossless: number[] = [];
+    if ('kept' in state) {
+      for (let i = 0; i < state.kept.length; i++) if (encodeLossless(state.kept[i]![0])) lossless.push(i);
+    }
+    return post({ kind: 'part', diag: share.diag, state, problems, lossless });
   }
   // Each trace is written as it ends; its bytes go out in chunks that move to the main thread without a copy.
   const chunker = new Chunker((chunk) => post(chunk, [chunk.data.buffer as ArrayBuffer]));

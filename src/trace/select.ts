@@ -116,6 +116,11 @@ export function slowestBound(options: SelectOptions): number | null {
   return bound === Infinity ? null : Math.max(0, bound);
 }
 
+/** What a `SlowestTraces` kept, as plain data (traces with their first appearance). */
+export interface SlowestState {
+  kept: Array<[Trace, number]>;
+}
+
 /**
  * The traces passing `matchesTrace` that can be among the `keep` longest, for a selection
  * with a `slowestBound`: fed in any order, each with its place in start order (start, then
@@ -136,6 +141,17 @@ export class SlowestTraces {
     if (!matchesTrace(trace, this.options)) return;
     this.kept.push([trace, firstAppearance]);
     if (this.kept.length > 2 * this.keep + 1024) this.prune();
+  }
+
+  /** The traces kept, each with its first appearance: what a worker thread sends back. */
+  toState(): SlowestState {
+    this.prune();
+    return { kept: this.kept };
+  }
+
+  /** Takes the traces another keeper kept (same options): as if they had been added here. */
+  absorb(state: SlowestState): void {
+    for (const [trace, order] of state.kept) this.add(trace, order);
   }
 
   traces(): Trace[] {

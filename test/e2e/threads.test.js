@@ -61,6 +61,7 @@ const COMMANDS = [
   ['view', '--no-follow', '--limit', '3'],
   ['view', '--no-follow', '--summary', '--slowest', '5'],
   ['view', '--no-follow', '--sort', 'duration', '--color', '--all-tags'],
+  ['view', '--no-follow', '--sort', 'duration', '--limit', '4', '--events', '--all-tags'],
   ['check', '--max', '1ms', '--reporter', 'json'],
   ['check', '--max', '5ms', '--rule', 'db:*=2ms', '--p95', '*=20ms', '--p50', 'api:*=1ms', '--fail-on', 'orphans,duplicates', '--reporter', 'json', '--reporter', 'text'],
   ['check', '--baseline', baselineLog, '--min-samples', '1', '--regression', '5%', '--reporter', 'junit'],
@@ -148,7 +149,7 @@ test('the worker loader reads in workers, and falls back only when it must', asy
   assert.equal(await loadTracesInWorkers(options([misleading]), 2, io, new Diagnostics()), null);
 });
 
-test('check and stats are made in parts by the workers, and fall back only when they must', async () => {
+test('check, stats and the slowest traces of a view are made in parts by the workers, and fall back only when they must', async () => {
   const { partsInWorkers } = await import(join(ROOT, 'dist/parallel/load-parallel.js'));
   const { eachTrace } = await import(join(ROOT, 'dist/commands/load.js'));
   const { Diagnostics } = await import(join(ROOT, 'dist/diagnostics.js'));
@@ -177,6 +178,10 @@ test('check and stats are made in parts by the workers, and fall back only when 
   const few = await eachTrace(options([generated], 2), null, io, new Diagnostics(), () => createCheckAccumulator(many), { kind: 'check', options: many });
   const plain = await eachTrace(options([generated]), null, io, new Diagnostics(), () => createCheckAccumulator(many));
   assert.deepEqual(few.finish(), plain.finish());
+
+  // The longest traces of a view come back whole, numbers above 2^53 intact.
+  const slow = await same(['view', '--no-follow', '--slowest', '2', '--all-tags', tricky], 'view --slowest');
+  assert.match(slow.stdout, /big=12345678901234567890/);
 });
 
 test('SIGINT while worker threads read: exit 130, no output file, no temporary file', async () => {
