@@ -17,6 +17,7 @@ import { importDocumentRecords } from '../extract/import-document.js';
 import { parseJson } from '../extract/json.js';
 import type { TextOutput } from '../parallel/written.js';
 import type { PartOutput } from '../parallel/protocol.js';
+import type { OperationSummaries } from '../render/summary.js';
 
 /** What every command that reads logs is given (the shared command-line options). */
 export interface InputOptions {
@@ -216,21 +217,23 @@ export async function parallelLoader(
 /**
  * Each trace of an input read whole, written as text (span JSON, a waterfall) as soon as
  * its last line has gone by, in start order, with its problems: by worker threads for a
- * large input (see parallel/), else in this thread. Null when the input must be read the
- * plain way (stdin, a whole JSON document, `--field trace=…`, a misleading line).
+ * large input (see parallel/), else in this thread; a view that asks (`summary` in its
+ * output) gets the traces drawn summed up in `summary`. Null when the input must be read
+ * the plain way (stdin, a whole JSON document, `--field trace=…`, a misleading line).
  */
 export async function streamTexts(
   options: LoadOptions,
   output: TextOutput,
   io: Io,
   diagnostics: Diagnostics,
+  summary?: OperationSummaries,
 ): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
   if (options.files.length === 0 || options.lineOptions.overrides?.trace) return null;
   const parallel = await parallelLoader(options, true);
-  const texts = parallel && (await parallel.load.streamTextsInWorkers(parallel.options, parallel.count, output, io, diagnostics));
+  const texts = parallel && (await parallel.load.streamTextsInWorkers(parallel.options, parallel.count, output, io, diagnostics, summary));
   if (texts) return texts;
   const load = parallel?.load ?? (await import('../parallel/load-parallel.js'));
-  return load.streamTextsHere(options, output, io, diagnostics);
+  return load.streamTextsHere(options, output, io, diagnostics, summary);
 }
 
 /** What `eachTrace` feeds: traces in any order, each with its first appearance. */

@@ -5,7 +5,7 @@
  */
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
-import { renderSummary } from '../render/summary.js';
+import { OperationSummaries, renderSummary } from '../render/summary.js';
 import { matchesTrace, selectTraces, SlowestTraces, slowestBound, type SelectOptions } from '../trace/select.js';
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
@@ -70,7 +70,8 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   // Tags and event fields are only shown with --tags, --all-tags and --events.
   const load = { ...toLoadOptions(options), ...(options.tags.length === 0 && !options.allTags && !options.events ? { fields: 'none' as const } : {}) };
   const limit = options.select.limit ?? Infinity;
-  const shown: Trace[] = [];
+  // The summary table sums up the traces shown, as they are shown: none is held for it.
+  const summary = new OperationSummaries();
   let count = 0;
   let ok = false;
   // Writes one trace's waterfall, rendered here or by a worker thread. Reading stops when the
@@ -81,17 +82,19 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     if (count > 0) await out.writer.line('');
     count++;
     await out.writer.write(text);
-    if (trace && options.summary) shown.push(trace);
+    if (trace && options.summary) summary.add(trace);
     if (follow) await out.writer.flush();
     return out.writer.closed || count >= limit ? STOP : undefined;
   };
   const write = (trace: Trace): Promise<void | typeof STOP> =>
     out.writer.closed || count >= limit ? Promise.resolve(STOP) : writeText(traceText({ kind: 'view', render, select: options.select }, trace)!, trace);
   // Waterfalls in start order of the traces a filter keeps can be drawn as each trace's last
-  // line goes by (and by worker threads), so only the traces in flight are held.
-  const drawnEarly = !follow && !options.summary && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start';
+  // line goes by (and by worker threads), so only the traces in flight are held. A summary
+  // is summed up by whoever draws them, unless --limit decides which are shown.
+  const drawnEarly = !follow && (!options.summary || limit === Infinity) && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start';
   try {
-    const rendered = drawnEarly && (await streamTexts(load, { kind: 'view', render, select: options.select }, io, diagnostics));
+    const output = { kind: 'view' as const, render, select: options.select, summary: options.summary };
+    const rendered = drawnEarly && (await streamTexts(load, output, io, diagnostics, summary));
     if (rendered) {
       // Every trace's problems are counted, as when one thread reads, even after --limit or a closed reader.
       let stopped = false;
@@ -116,7 +119,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
     }
     if (options.summary && !out.writer.closed) {
       await out.writer.line('');
-      for (const line of renderSummary(shown, { colorLevel, widthCols: render.widthCols })) await out.writer.line(line);
+      for (const line of renderSummary(summary, { colorLevel, widthCols: render.widthCols })) await out.writer.line(line);
     }
     ok = !io.signal?.aborted;
   } finally {

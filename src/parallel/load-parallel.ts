@@ -1,8 +1,9 @@
 /**
  * Reading large files with worker threads. Traces are partitioned by trace id:
- * worker k of n assembles the traces whose id hashes to k (route.ts), and the
- * main thread merges the workers' traces into the order one thread gives (start
- * time, then first appearance), so output is byte for byte the same. When the
+ * share k of n assembles the traces whose id hashes to k (route.ts) — share 0 in
+ * the main thread, the others each in a worker thread — and the main thread merges
+ * the shares' traces into the order one thread gives (start time, then first
+ * appearance), so output is byte for byte the same. When the
  * input needs the single-thread reader (a whole JSON document, a line whose
  * trace id the raw text misstates) this returns null and the caller reads as usual.
  */
@@ -13,13 +14,14 @@ import type { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import type { Io } from '../commands/io.js';
 import type { LoadOptions } from '../commands/load.js';
+import type { OperationSummaries, OperationSummariesState } from '../render/summary.js';
 import type { Trace } from '../types.js';
 import { decodeLossless } from './lossless.js';
-import { readShare, tightHeap } from './share.js';
+import { readShare, tightHeap, type Share } from './share.js';
 import { HeldTexts, MEMORY_BYTES } from './held.js';
 import { openSpill } from './spill.js';
 import { chunkTexts, compareStart, noteProblems, problemsInOrder, type TextOutput, Written } from './written.js';
-import type { OrderedProblems, PartOutput, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
+import type { Ordered, OrderedProblems, PartMessage, PartOutput, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
 /** With `--threads auto`, inputs smaller than this are read in one thread (workers take ~50 ms to start). */
 export const AUTO_MIN_BYTES = 16 * 2 ** 20;
@@ -88,7 +90,6 @@ function manyLines(file: string): boolean {
 }
 
 type TracesMessage = Extract<WorkerMessage, { kind: 'traces' }>;
-type PartMessage = Extract<WorkerMessage, { kind: 'part' }>;
 
 /** What the main thread knows of one worker. */
 interface WorkerState {
@@ -97,6 +98,8 @@ interface WorkerState {
   diag: WorkerDiagnostics | null;
   traces: TracesMessage | null;
   part: PartMessage | null;
+  /** Set by a `read` message for a view with a summary. */
+  summary: OperationSummariesState | null;
   ended: boolean;
 }
 
@@ -108,19 +111,23 @@ class WorkerPool {
   private wake: (() => void) | null = null;
   private readonly onAbort: () => void;
 
-  /** `onChunk` takes the texts a worker sends as its traces end. */
+  /**
+   * Workers for shares `first` to `count` − 1 (share 0 is read by the caller, in this
+   * thread, when `first` is 1). `onChunk` takes the texts a worker sends as its traces end.
+   */
   constructor(
     options: LoadOptions,
     count: number,
+    first: 0 | 1,
     output: WorkerOutput,
     private readonly io: Io,
     onChunk: (chunk: TextChunk) => void = () => undefined,
   ) {
-    const { lineFilter: _filter, onDocument: _document, ...load } = options;
-    for (let index = 0; index < count; index++) {
+    const load = loadOf(options);
+    for (let index = first; index < count; index++) {
       const input: WorkerInput = { index, count, load, output };
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
-      const state: WorkerState = { worker, diag: null, traces: null, part: null, ended: false };
+      const state: WorkerState = { worker, diag: null, traces: null, part: null, summary: null, ended: false };
       this.states.push(state);
       worker.on('message', (message: WorkerMessage) => {
         switch (message.kind) {
@@ -136,6 +143,7 @@ class WorkerPool {
             break;
           case 'read':
             state.diag = message.diag;
+            state.summary = message.summary;
             state.ended = true;
             break;
           case 'texts':
@@ -193,11 +201,12 @@ class WorkerPool {
     this.io.signal?.removeEventListener('abort', this.onAbort);
     for (const state of this.states) void state.worker.terminate();
   }
+}
 
-  /** Adds the workers' counts to `diagnostics` as if one thread had read everything. */
-  mergeDiagnostics(diagnostics: Diagnostics): void {
-    addDiagnostics(diagnostics, this.states.map((s) => s.diag!));
-  }
+/** Load options a share can be given (no functions). */
+function loadOf(options: LoadOptions): WorkerInput['load'] {
+  const { lineFilter: _filter, onDocument: _document, ...load } = options;
+  return load;
 }
 
 /** Adds the shares' counts to `diagnostics` as if one thread had read everything. */
@@ -213,15 +222,23 @@ function addDiagnostics(diagnostics: Diagnostics, all: WorkerDiagnostics[]): voi
   diagnostics.firstSkip ??= earliest?.firstSkip ?? null;
 }
 
-/** Every trace in start order, read by `count` workers; null to read in one thread instead. */
+/** Every trace in start order, read by this thread and `count` − 1 workers; null to read in one thread instead. */
 export async function loadTracesInWorkers(options: LoadOptions, count: number, io: Io, diagnostics: Diagnostics): Promise<Trace[] | null> {
-  const pool = new WorkerPool(options, count, { kind: 'traces' }, io);
+  const pool = new WorkerPool(options, count, 1, { kind: 'traces' }, io);
   try {
+    const here = await readShare({ index: 0, count, load: loadOf(options), output: { kind: 'traces' } }, io);
+    if (here.kind === 'fallback') return null;
     await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));
     if (pool.fallback) return null;
-    pool.mergeDiagnostics(diagnostics);
-    const results = pool.states.map((s) => s.traces!);
-    for (const r of results) for (const i of r.lossless) decodeLossless(r.traces[i]!);
+    addDiagnostics(diagnostics, [here.diag, ...pool.states.map((s) => s.diag!)]);
+    const built = here.assembler.finishOrdered();
+    const results: Array<Ordered & { traces: Trace[] }> = [
+      { traces: built.map(([trace]) => trace), starts: built.map(([trace]) => trace.startNs), orders: built.map(([, order]) => order) },
+    ];
+    for (const { traces } of pool.states) {
+      for (const i of traces!.lossless) decodeLossless(traces!.traces[i]!);
+      results.push(traces!);
+    }
     const all: Array<[number, number]> = [];
     results.forEach((r, w) => {
       for (let i = 0; i < r.traces.length; i++) all.push([w, i]);
@@ -249,8 +266,10 @@ export async function partsInWorkers(
   absorb: (part: PartMessage['state']) => void,
   keep: () => boolean,
 ): Promise<boolean> {
+  // The main thread only waits here: a share read in it (whose young generation cannot be
+  // held to WORKER_YOUNG_MB) took 10–14 MB more than one more worker.
   tightHeap(true);
-  const pool = new WorkerPool(options, count, output, io);
+  const pool = new WorkerPool(options, count, 0, output, io);
   try {
     await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));
   } finally {
@@ -264,15 +283,15 @@ export async function partsInWorkers(
     absorb(part.state);
   }
   if (!keep()) return false;
-  pool.mergeDiagnostics(diagnostics);
+  addDiagnostics(diagnostics, parts.map((part) => part.diag));
   diagnostics.problems.push(...problemsInOrder(parts.map((part) => part.problems)));
   return true;
 }
 
 /**
  * Every trace written as text by the workers (see WorkerOutput) as its last line went by,
- * in start order, with its problems; null to read in one thread instead. Diagnostics are
- * complete before the first text comes.
+ * in start order, with its problems; null to read in one thread instead. Diagnostics (and
+ * `summary`, for a view that asks for one) are complete before the first text comes.
  */
 export async function streamTextsInWorkers(
   options: LoadOptions,
@@ -280,15 +299,23 @@ export async function streamTextsInWorkers(
   output: TextOutput,
   io: Io,
   diagnostics: Diagnostics,
+  summary?: OperationSummaries,
 ): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
   const held = heldTexts(io);
   tightHeap(true);
-  const pool = new WorkerPool(options, count, output, io, (chunk) => {
+  // Share 0 is read here, while the workers read the others: that saves one thread's heap.
+  const pool = new WorkerPool(options, count, 1, output, io, (chunk) => {
     const texts = chunkTexts(chunk);
     for (let i = 0; i < texts.length; i++) held.add(chunk.starts[i]!, chunk.orders[i]!, texts[i]!, chunk.problems[i]!);
   });
+  let here: Share;
+  const written = new Written(output, (start, order, text, problems) => held.add(start, order, text, problems));
   try {
-    await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));
+    here = await readShare({ index: 0, count, load: loadOf(options), output }, io, (built) => written.add(built));
+    if (here.kind === 'read') {
+      written.finish();
+      await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));
+    }
   } catch (err) {
     held.close();
     throw err;
@@ -296,11 +323,12 @@ export async function streamTextsInWorkers(
     pool.close();
     tightHeap(false);
   }
-  if (pool.fallback) {
+  if (here.kind === 'fallback' || pool.fallback) {
     held.close();
     return null;
   }
-  pool.mergeDiagnostics(diagnostics);
+  addDiagnostics(diagnostics, [here.diag, ...pool.states.map((s) => s.diag!)]);
+  if (summary) for (const state of [written.summary?.toState(), ...pool.states.map((s) => s.summary)]) if (state) summary.absorb(state);
   return held.inOrder();
 }
 
@@ -313,6 +341,7 @@ export async function streamTextsHere(
   output: TextOutput,
   io: Io,
   diagnostics: Diagnostics,
+  summary?: OperationSummaries,
 ): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
   const { lineFilter: _filter, onDocument: _document, ...rest } = options;
   const fileBytes = fileSizes(rest.files);
@@ -327,6 +356,7 @@ export async function streamTextsHere(
     }
     written.finish();
     addDiagnostics(diagnostics, [share.diag]);
+    if (summary && written.summary) summary.absorb(written.summary.toState());
   } catch (err) {
     held.close();
     throw err;

@@ -7,6 +7,7 @@ import type { CheckOptions, CheckState } from '../check/evaluate.js';
 import type { SkipReason } from '../extract/line.js';
 import type { StatsOptions, StatsState } from '../trace/stats.js';
 import type { LoadOptions } from '../commands/load.js';
+import type { OperationSummariesState } from '../render/summary.js';
 import type { WaterfallOptions } from '../render/waterfall.js';
 import type { SelectOptions, SlowestState } from '../trace/select.js';
 import type { Trace } from '../types.js';
@@ -24,7 +25,8 @@ export type WorkerOutput =
   | { kind: 'jaeger' }
   /** The trace's spans as `otlpSpanLines` writes them: the caller batches them into requests. */
   | { kind: 'otlp' }
-  | { kind: 'view'; render: WaterfallOptions; select: SelectOptions }
+  /** With `summary`, the traces drawn are also summed up per operation (`view --summary` without `--limit`). */
+  | { kind: 'view'; render: WaterfallOptions; select: SelectOptions; summary?: boolean }
   | PartOutput;
 
 /**
@@ -76,22 +78,24 @@ export interface TextChunk extends Ordered {
   problems: string[][];
 }
 
+/** A PartOutput: the part over all the worker's traces, and their problems. */
+export interface PartMessage {
+  kind: 'part';
+  diag: WorkerDiagnostics;
+  state: CheckState | BaselineState | StatsState | SlowestState;
+  problems: OrderedProblems;
+  /** Kept traces (of a SlowestState) whose LosslessNumbers travel encoded. */
+  lossless: number[];
+}
+
 /**
  * Worker → main. Trace objects come in one message; texts in chunks as traces end,
  * then a `read` (all input read, nothing needs the one-thread reader).
  */
 export type WorkerMessage =
   | (Ordered & { kind: 'traces'; diag: WorkerDiagnostics; traces: Trace[]; /** Traces whose LosslessNumbers travel encoded. */ lossless: number[] })
-  | { kind: 'read'; diag: WorkerDiagnostics }
-  /** A PartOutput: the part over all the worker's traces, and their problems. */
-  | {
-      kind: 'part';
-      diag: WorkerDiagnostics;
-      state: CheckState | BaselineState | StatsState | SlowestState;
-      problems: OrderedProblems;
-      /** Kept traces (of a SlowestState) whose LosslessNumbers travel encoded. */
-      lossless: number[];
-    }
+  | { kind: 'read'; diag: WorkerDiagnostics; summary: OperationSummariesState | null }
+  | PartMessage
   | TextChunk
   /** The input needs the one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }

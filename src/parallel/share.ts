@@ -1,6 +1,6 @@
 /**
- * One thread's share of a parallel load (see load-parallel.ts), in a worker thread
- * or, with a share of one, in the main thread. Every line of the files is read, but
+ * One thread's share of a parallel load (see load-parallel.ts): share 0 in the main
+ * thread, the others in worker threads. Every line of the files is read, but
  * only the lines whose trace is this share's are parsed (and the lines whose trace
  * cannot be told from the raw text, keeping only this share's records of those).
  * Traces to be written as text, or handed to a caller that takes them in any order

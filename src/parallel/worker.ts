@@ -3,18 +3,15 @@
  * posts its traces back — as objects in one message, or written as text (span
  * JSON, waterfalls) in chunks as they end — with their start times and first
  * appearances, so the main thread can put them in the order one thread gives;
- * or, for check and stats, only its part of the result over its traces.
+ * or, for check, stats and a view's longest traces, only its part over its traces.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
-import { createBaselineAccumulator } from '../check/baseline.js';
-import { createCheckAccumulator } from '../check/evaluate.js';
-import { SlowestTraces } from '../trace/select.js';
-import { createStatsAccumulator } from '../trace/stats.js';
 import { encodeLossless } from './lossless.js';
-import type { OrderedProblems, WorkerInput, WorkerMessage } from './protocol.js';
+import type { WorkerInput, WorkerMessage } from './protocol.js';
+import { readPart } from './parts.js';
 import { readShare } from './share.js';
-import { Chunker, noteProblems, Written } from './written.js';
+import { Chunker, Written } from './written.js';
 
 async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
   const io = { stdinIsTTY: false } as Io;
@@ -32,26 +29,12 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
   }
   if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats' || output.kind === 'slowest') {
     // Each trace goes into the part as it ends; only the part goes back.
-    const part =
-      output.kind === 'check'
-        ? createCheckAccumulator(output.options)
-        : output.kind === 'baseline'
-          ? createBaselineAccumulator(output.options)
-          : output.kind === 'stats'
-            ? createStatsAccumulator(output.options)
-            : new SlowestTraces(output.keep, output.select);
-    const problems: OrderedProblems = { starts: [], orders: [], lists: [] };
-    const share = await readShare(input, io, ([trace, order]) => {
-      noteProblems(problems, trace, order);
-      part.add(trace, order);
-    });
-    if (share.kind === 'fallback') return post(share);
-    const state = part.toState();
-    const lossless: number[] = [];
-    if ('kept' in state) {
-      for (let i = 0; i < state.kept.length; i++) if (encodeLossless(state.kept[i]![0])) lossless.push(i);
+    const part = await readPart({ ...input, output }, io);
+    if (part.kind === 'part' && 'kept' in part.state) {
+      const { kept } = part.state;
+      for (let i = 0; i < kept.length; i++) if (encodeLossless(kept[i]![0])) part.lossless.push(i);
     }
-    return post({ kind: 'part', diag: share.diag, state, problems, lossless });
+    return post(part);
   }
   // Each trace is written as it ends; its bytes go out in chunks that move to the main thread without a copy.
   const chunker = new Chunker((chunk) => post(chunk, [chunk.data.buffer as ArrayBuffer]));
@@ -60,7 +43,7 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
   if (share.kind === 'fallback') return post(share);
   written.finish();
   chunker.flush();
-  post({ kind: 'read', diag: share.diag });
+  post({ kind: 'read', diag: share.diag, summary: written.summary?.toState() ?? null });
 }
 
 const port = parentPort!;

@@ -7,6 +7,7 @@ import { toJaegerTrace } from '../export/jaeger.js';
 import { otlpSpanLines } from '../export/otlp.js';
 import { traceToJson, traceToSpanLines } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
+import { OperationSummaries } from '../render/summary.js';
 import { renderWaterfall } from '../render/waterfall.js';
 import { matchesTrace } from '../trace/select.js';
 import type { Trace } from '../types.js';
@@ -31,12 +32,15 @@ interface Kept {
 export class Written {
   private kept: Kept[] = [];
   private readonly limit: number;
+  /** The traces drawn, summed up per operation, for a view that asks (see WorkerOutput). */
+  readonly summary: OperationSummaries | null;
 
   constructor(
     private readonly output: TextOutput,
     private readonly sink: TextSink,
   ) {
     this.limit = output.kind === 'view' ? (output.select.limit ?? Infinity) : Infinity;
+    this.summary = output.kind === 'view' && output.summary ? new OperationSummaries() : null;
   }
 
   add(built: readonly [Trace, number]): void {
@@ -46,6 +50,7 @@ export class Written {
       if (trace.problems.length > 0) this.sink(trace.startNs, order, null, trace.problems);
     } else if (this.limit === Infinity) {
       const text = traceText(output, trace);
+      this.summary?.add(trace);
       if (text !== null || trace.problems.length > 0) this.sink(trace.startNs, order, text, trace.problems);
     } else {
       this.kept.push({ start: trace.startNs, order, trace });

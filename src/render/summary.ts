@@ -41,44 +41,89 @@ export function percentileNs(sorted: readonly bigint[], p: number): bigint | nul
 const compareText = (a: string | null, b: string | null): number =>
   a === b ? 0 : a === null ? 1 : b === null ? -1 : a < b ? -1 : 1;
 
+/** One operation's spans so far; durations of finished spans in ns, in no order. */
+interface OperationSpans {
+  service: string | null;
+  name: string | null;
+  count: number;
+  errors: number;
+  durations: bigint[];
+}
+
+/** What `OperationSummaries` holds, as plain data (structured-clone safe): a worker thread's part. */
+export type OperationSummariesState = Array<[string, OperationSpans]>;
+
+/**
+ * The spans of the traces added, per (service, operation): what the summary table is
+ * made of. Traces may come in any order, and in parts (`toState`, `absorb`): the table
+ * is the same. Placeholders are left out; unfinished spans count but have no duration.
+ */
+export class OperationSummaries {
+  private readonly groups = new Map<string, OperationSpans>();
+
+  add(trace: Trace): void {
+    const stack: Span[] = [...trace.roots];
+    while (stack.length > 0) {
+      const span = stack.pop()!;
+      for (const child of span.children) stack.push(child);
+      if (span.synthetic) continue;
+      const group = this.group(JSON.stringify([span.service, span.name]), span.service, span.name);
+      group.count++;
+      if (span.error) group.errors++;
+      if (!span.unfinished) group.durations.push(span.durationNs);
+    }
+  }
+
+  toState(): OperationSummariesState {
+    return [...this.groups];
+  }
+
+  absorb(state: OperationSummariesState): void {
+    for (const [key, theirs] of state) {
+      const group = this.group(key, theirs.service, theirs.name);
+      group.count += theirs.count;
+      group.errors += theirs.errors;
+      for (const duration of theirs.durations) group.durations.push(duration);
+    }
+  }
+
+  /** Stats per operation, sorted by service then operation. */
+  stats(): OperationStats[] {
+    const stats: OperationStats[] = [];
+    for (const group of this.groups.values()) {
+      const sorted = group.durations.slice().sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      stats.push({
+        service: group.service,
+        name: group.name,
+        count: group.count,
+        errors: group.errors,
+        p50Ns: percentileNs(sorted, 50),
+        p95Ns: percentileNs(sorted, 95),
+        maxNs: sorted.length > 0 ? sorted[sorted.length - 1]! : null,
+      });
+    }
+    return stats.sort((a, b) => compareText(a.service, b.service) || compareText(a.name, b.name));
+  }
+
+  private group(key: string, service: string | null, name: string | null): OperationSpans {
+    let group = this.groups.get(key);
+    if (!group) {
+      group = { service, name, count: 0, errors: 0, durations: [] };
+      this.groups.set(key, group);
+    }
+    return group;
+  }
+}
+
 /**
  * Stats per (service, operation) over every logged span of `traces`, sorted by
  * service then operation. Placeholders are left out; unfinished spans count
  * but have no duration.
  */
 export function summarizeOperations(traces: Iterable<Trace>): OperationStats[] {
-  const groups = new Map<string, { service: string | null; name: string | null; count: number; errors: number; durations: bigint[] }>();
-  for (const trace of traces) {
-    const stack: Span[] = [...trace.roots];
-    while (stack.length > 0) {
-      const span = stack.pop()!;
-      for (const child of span.children) stack.push(child);
-      if (span.synthetic) continue;
-      const key = JSON.stringify([span.service, span.name]);
-      let group = groups.get(key);
-      if (!group) {
-        group = { service: span.service, name: span.name, count: 0, errors: 0, durations: [] };
-        groups.set(key, group);
-      }
-      group.count++;
-      if (span.error) group.errors++;
-      if (!span.unfinished) group.durations.push(span.durationNs);
-    }
-  }
-  const stats: OperationStats[] = [];
-  for (const group of groups.values()) {
-    const sorted = group.durations.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    stats.push({
-      service: group.service,
-      name: group.name,
-      count: group.count,
-      errors: group.errors,
-      p50Ns: percentileNs(sorted, 50),
-      p95Ns: percentileNs(sorted, 95),
-      maxNs: sorted.length > 0 ? sorted[sorted.length - 1]! : null,
-    });
-  }
-  return stats.sort((a, b) => compareText(a.service, b.service) || compareText(a.name, b.name));
+  const summaries = new OperationSummaries();
+  for (const trace of traces) summaries.add(trace);
+  return summaries.stats();
 }
 
 const HEAD = ['service', 'operation', 'count', 'errors', 'p50', 'p95', 'max'];
@@ -99,9 +144,9 @@ const MIN_NAME_COLS = 24;
 /** Rows shown at most; the rest are counted in a closing line. */
 export const MAX_SUMMARY_ROWS = 1000;
 
-export function renderSummary(traces: Iterable<Trace>, options: SummaryOptions): string[] {
+export function renderSummary(traces: Iterable<Trace> | OperationSummaries, options: SummaryOptions): string[] {
   const theme = createTheme(options.colorLevel);
-  const allStats = summarizeOperations(traces);
+  const allStats = traces instanceof OperationSummaries ? traces.stats() : summarizeOperations(traces);
   // cli-table3 lays a table out in quadratic time: thousands of operations are cut short.
   const stats = allStats.slice(0, MAX_SUMMARY_ROWS);
   const rows = stats.map((s) => ({

@@ -26,6 +26,8 @@ const COMMANDS = [
   ['view', '--no-follow', '--errors', '--limit', '4', '--width', '70'],
   ['view', '--no-follow', '--color', '--all-tags', '--limit', '2'],
   ['view', '--slowest', '3', '--summary'],
+  ['view', '--no-follow', '--summary', '--errors'],
+  ['view', '--no-follow', '--summary', '--limit', '3'],
   ['view', '--sort', 'duration', '--limit', '2', '--errors', '--width', '90'],
   ['check', '--max', '2ms', '--reporter', 'json'],
   ['check', '--max', '1ms', '--rule', '*GET*=5ms', '--p95', '*=10ms', '--fail-on', 'orphans,duplicates'],

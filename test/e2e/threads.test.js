@@ -60,6 +60,8 @@ const COMMANDS = [
   ['view', '--no-follow', '--errors', '--service', 'payments', '--limit', '7', '--width', '60'],
   ['view', '--no-follow', '--limit', '3'],
   ['view', '--no-follow', '--summary', '--slowest', '5'],
+  ['view', '--no-follow', '--summary', '--service', 'payments'],
+  ['view', '--no-follow', '--summary', '--limit', '6'],
   ['view', '--no-follow', '--sort', 'duration', '--color', '--all-tags'],
   ['view', '--no-follow', '--sort', 'duration', '--limit', '4', '--events', '--all-tags'],
   ['check', '--max', '1ms', '--reporter', 'json'],

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { displayWidth } from '../../../dist/render/display-width.js';
-import { percentileNs, renderSummary, summarizeOperations } from '../../../dist/render/summary.js';
+import { OperationSummaries, percentileNs, renderSummary, summarizeOperations } from '../../../dist/render/summary.js';
 import { makeSpan, makeTrace } from '../../helpers/spans.js';
 import * as scenarios from '../../helpers/trace-scenarios.js';
 
@@ -73,4 +73,15 @@ test('the table fits the width: names are cut, then the borders give way', () =>
   }
   assert.match(renderSummary(traces, { colorLevel: 0, widthCols: 100 })[0], /^┌/);
   assert.match(renderSummary(traces, { colorLevel: 0, widthCols: 60 })[0], /^service +operation +n +err +p50 +p95 +max$/);
+});
+
+test('summed up in parts (one per thread, any order), the table is the same', () => {
+  const traces = manyTraces();
+  const whole = renderSummary(traces, { colorLevel: 0, widthCols: 100 });
+  const parts = [new OperationSummaries(), new OperationSummaries(), new OperationSummaries()];
+  traces.forEach((trace, i) => parts[(i * 7) % 3].add(traces[traces.length - 1 - i]));
+  const joined = new OperationSummaries();
+  for (const part of parts) joined.absorb(structuredClone(part.toState()));
+  assert.deepEqual(renderSummary(joined, { colorLevel: 0, widthCols: 100 }), whole);
+  assert.deepEqual(joined.stats(), summarizeOperations(traces));
 });
