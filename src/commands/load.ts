@@ -247,12 +247,12 @@ export interface TraceSink {
 
 /**
  * Feeds every trace to a sink made by `create`, for a caller to whom the order of traces
- * does not matter (check, stats). From files read whole, each trace goes as soon as its
- * last line has gone by, so only the traces in flight are held. With `parts` (what the
- * sink is, for a worker thread to make one) and worker threads, each worker feeds its own
- * sink and the sink here absorbs theirs. Otherwise (stdin, `--follow`, or a sink that
- * finds the order matters after all) traces come from `streamTraces` in start order, to
- * a fresh sink. Returns the sink fed.
+ * does not matter (check, stats, the longest traces of a view). From files read whole,
+ * each trace goes as soon as its last line has gone by, so only the traces in flight are
+ * held. With `parts` (what the sink is, for a worker thread to make one) and worker
+ * threads, each worker feeds its own sink and the sink here absorbs theirs. Otherwise
+ * (stdin, `--follow`, or a sink that finds the order matters after all) traces come from
+ * `streamTraces` in start order, to a fresh sink. Returns the sink fed.
  */
 export async function eachTrace<T extends TraceSink>(
   options: LoadOptions,

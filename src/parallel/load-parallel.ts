@@ -1,9 +1,10 @@
 /**
  * Reading large files with worker threads. Traces are partitioned by trace id:
- * share k of n assembles the traces whose id hashes to k (route.ts) — share 0 in
- * the main thread, the others each in a worker thread — and the main thread merges
- * the shares' traces into the order one thread gives (start time, then first
- * appearance), so output is byte for byte the same. When the
+ * share k of n assembles the traces whose id hashes to k (route.ts) — each in a
+ * worker thread, but share 0 in the main thread where traces are written or handed
+ * back — and the main thread merges the shares' traces (or their parts of a check)
+ * into what one thread gives (start time, then first appearance), so output is
+ * byte for byte the same. When the
  * input needs the single-thread reader (a whole JSON document, a line whose
  * trace id the raw text misstates) this returns null and the caller reads as usual.
  */
@@ -252,8 +253,9 @@ export async function loadTracesInWorkers(options: LoadOptions, count: number, i
 }
 
 /**
- * A check or the statistics over every trace, each worker making its part from its
- * share's traces as they end (see PartOutput): each part is handed to `absorb`.
+ * A check, a baseline summary, the statistics or a view's longest traces, each worker
+ * making its part from its share's traces as they end (see PartOutput): each part is
+ * handed to `absorb`.
  * Diagnostics are added only when every worker read its share and `keep()` then holds;
  * false otherwise (the caller reads again, in one thread, and forgets what it absorbed).
  */
@@ -343,7 +345,7 @@ export async function streamTextsHere(
   diagnostics: Diagnostics,
   summary?: OperationSummaries,
 ): Promise<Iterable<[Uint8Array | null, string[]]> | null> {
-  const { lineFilter: _filter, onDocument: _document, ...rest } = options;
+  const rest = loadOf(options);
   const fileBytes = fileSizes(rest.files);
   if (rest.files.length === 0 || fileBytes === null) return null;
   const held = heldTexts(io);
@@ -388,7 +390,7 @@ export async function eachTraceHere(
   onTrace: (trace: Trace, order: number) => void,
   keep: () => boolean = () => true,
 ): Promise<boolean> {
-  const { lineFilter: _filter, onDocument: _document, ...rest } = options;
+  const rest = loadOf(options);
   const fileBytes = fileSizes(rest.files);
   if (rest.files.length === 0 || fileBytes === null || rest.lineOptions.overrides?.trace) return false;
   // Problems are reported in start order: start, first appearance and the problems of each trace that has some.
