@@ -31,9 +31,8 @@ function createPart(output: PartOutput): Part {
 }
 
 /**
- * Reads one share (in a worker thread, or share 0 in the main thread), each trace going
- * into the part as it ends: the part and the problems of the share's traces; or the
- * one-thread reader is needed.
+ * Reads a worker thread's share, each trace going into the part as it ends: the part and
+ * the problems of the share's traces; or the one-thread reader is needed.
  */
 export async function readPart(input: WorkerInput & { output: PartOutput }, io: Io): Promise<PartMessage | { kind: 'fallback'; reason: string }> {
   const part = createPart(input.output);
