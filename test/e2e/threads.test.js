@@ -213,7 +213,13 @@ test('damaged logs (random byte mutations, seeded): the same output from 1 and 2
   for (const [round, bytes] of logs.entries()) {
     const damaged = join(dir, `damaged-${round}.log`);
     writeFileSync(damaged, bytes);
-    for (const command of [['convert', '--format', 'traces'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms', '--reporter', 'json']]) {
+    for (const command of [
+      ['convert', '--format', 'traces'],
+      ['view', '--no-follow', '--events', '--summary'],
+      ['view', '--no-follow', '--slowest', '3'],
+      ['check', '--max', '1ms', '--p95', '*=2ms', '--reporter', 'json'],
+      ['stats', '--format', 'json'],
+    ]) {
       const one = await runCli([...command, '--threads', '1', damaged]);
       const two = await runCli([...command, '--threads', '2', damaged]);
       assert.deepEqual([two.code, two.stderr, two.stdout], [one.code, one.stderr, one.stdout], `${command.join(' ')} on damaged log ${round}`);
