@@ -330,6 +330,7 @@ export async function streamTextsInWorkers(
     return null;
   }
   addDiagnostics(diagnostics, [here.diag, ...pool.states.map((s) => s.diag!)]);
+  // Summed up only once the read is kept: after a fallback the plain read sums up every trace itself.
   if (summary) for (const state of [written.summary?.toState(), ...pool.states.map((s) => s.summary)]) if (state) summary.absorb(state);
   return held.inOrder();
 }
