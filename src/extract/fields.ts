@@ -64,7 +64,7 @@ const KEY_LISTS = {
 type KeyList = keyof typeof KEY_LISTS;
 
 const LIST_NAMES = Object.keys(KEY_LISTS) as KeyList[];
-/** Each list's index in `Found`. */
+/** Each list's index in `found`. */
 const L = Object.fromEntries(LIST_NAMES.map((name, i) => [name, i])) as Record<KeyList, number>;
 
 /** key → the lists it is in (by index), with its rank there (lower wins). */
@@ -77,47 +77,80 @@ LIST_NAMES.forEach((list, index) => {
   });
 });
 
-/** Per list (indexed by `L`), the best-ranked key present in a line with a usable value (not null, not ''). */
-type Found = Array<[string, JsonValue] | undefined>;
+/**
+ * A line's fields, nested objects flattened to dotted keys, in the order the keys of a
+ * flattened object would have (of two equal paths, the first wins). Extraction reads these
+ * arrays instead of building an object for each line.
+ */
+export interface FlatFields {
+  keys: string[];
+  values: JsonValue[];
+  /** How many entries are this line's: extraction reuses the arrays from line to line. */
+  size: number;
+}
 
-/** Best rank so far per list; reset at each line (extraction never runs re-entrantly). */
+/** The flattened fields of one object, in arrays of their own. */
+export function flatFields(obj: JsonObject): FlatFields {
+  const flat: FlatFields = { keys: [], values: [], size: 0 };
+  flattenInto(obj, flat);
+  return flat;
+}
+
+/**
+ * What extraction reuses from line to line (it never runs re-entrantly: a shipper's inner
+ * line is read after the outer one is done): the line's fields, which of them a role
+ * consumed, and per list (indexed by `L`) where the best-ranked key with a usable value
+ * (not null, not '') stands, or -1, with its rank.
+ */
+const LINE: FlatFields = { keys: [], values: [], size: 0 };
+let used = new Uint8Array(64);
+const found = new Int32Array(LIST_NAMES.length);
 const ranks = new Int32Array(LIST_NAMES.length);
 
 interface KeyIndex {
-  found: Found;
   errorKey: boolean;
-  emptyIds: string[];
-  /** The duration keys present with a usable value, as [rank in DURATION_KEYS, key]. */
-  durations: Array<[number, string]>;
+  /** Where empty id fields stand. */
+  emptyIds: number[] | null;
+  /** The duration keys present with a usable value, as [rank in DURATION_KEYS, place]. */
+  durations: Array<[number, number]> | null;
 }
 
-function indexKeys(flat: Fields): KeyIndex {
-  const found: Found = new Array(LIST_NAMES.length);
+/** Fills `found` and `ranks` for a line's fields. */
+function indexKeys(flat: FlatFields): KeyIndex {
+  const { keys, values, size } = flat;
+  found.fill(-1);
   ranks.fill(0x7fffffff);
-  const emptyIds: string[] = [];
-  const durations: Array<[number, string]> = [];
+  let emptyIds: number[] | null = null;
+  let durations: Array<[number, number]> | null = null;
   let errorKey = false;
-  for (const key in flat) {
-    const value = flat[key]!;
+  for (let at = 0; at < size; at++) {
+    const key = keys[at]!;
     const c = key.charCodeAt(0);
     if (c === 0x65 /* e */ && !errorKey && (key === 'err' || key.startsWith('error.') || key.startsWith('err.') || key.startsWith('exception.'))) errorKey = true;
     const entries = KEY_INDEX.get(key);
     if (entries === undefined) continue;
+    const value = values[at];
     if (value === null || value === '') {
       // Empty id fields are consumed too: an empty parent id is how a root says so.
-      if (entries.some(([list]) => list === L.trace || list === L.span || list === L.parent)) emptyIds.push(key);
+      if (entries.some(([list]) => list === L.trace || list === L.span || list === L.parent)) (emptyIds ??= []).push(at);
       continue;
     }
     for (const [list, rank] of entries) {
-      if (list === L.duration) durations.push([rank, key]);
+      if (list === L.duration) (durations ??= []).push([rank, at]);
       if (rank < ranks[list]!) {
         ranks[list] = rank;
-        found[list] = [key, value];
+        found[list] = at;
       }
     }
   }
-  if (durations.length > 1) durations.sort((a, b) => a[0] - b[0]);
-  return { found, errorKey, emptyIds, durations };
+  if (durations !== null && durations.length > 1) durations.sort((a, b) => a[0] - b[0]);
+  return { errorKey, emptyIds, durations };
+}
+
+/** Where `key` stands in a line's fields; -1 when it is not there. */
+function indexOfKey(flat: FlatFields, key: string): number {
+  for (let at = 0; at < flat.size; at++) if (flat.keys[at] === key) return at;
+  return -1;
 }
 
 const FLATTEN_DEPTH = 32;
@@ -147,47 +180,53 @@ export function setOwn(target: Fields, key: string, value: JsonValue): void {
 }
 
 /**
- * Nested objects → one object of dotted keys. Arrays and values deeper than
+ * Nested objects → dotted keys, written into `flat`. Arrays and values deeper than
  * FLATTEN_DEPTH stay whole, cut at MAX_VALUE_DEPTH (json.ts `boundDepth`). Iterative:
  * input depth cannot overflow the stack.
  */
-export function flattenFields(obj: JsonObject): Fields {
-  // Most log lines are flat already: then the parsed object serves as it is.
-  let nestedAny = false;
+function flattenInto(obj: JsonObject, flat: FlatFields): void {
+  const { keys, values } = flat;
+  let n = 0;
+  let stack: Array<[JsonObject, string, number]> | null = null;
+  // The top level first, then each nested object in turn, depth first.
   for (const key in obj) {
     const value = obj[key]!;
-    if (isPlainObject(value) && hasKeys(value)) {
-      nestedAny = true;
-      break;
-    }
-    if (Array.isArray(value)) {
-      const bounded = boundDepth(value);
-      if (bounded !== value) setOwn(obj, key, bounded);
+    if (typeof value === 'object' && value !== null) {
+      if (isPlainObject(value) && hasKeys(value)) {
+        (stack ??= []).push([value, `${key}.`, 1]);
+        continue;
+      }
+      keys[n] = key;
+      values[n++] = boundDepth(value);
+    } else {
+      keys[n] = key;
+      values[n++] = value;
     }
   }
-  if (!nestedAny) return obj;
-  const flat: Fields = {};
-  let stack: Array<[JsonObject, string, number]> | null = null;
-  // The top level is walked inline: most lines have few nested objects.
-  for (const key of Object.keys(obj)) {
-    const value = obj[key]!;
-    if (isPlainObject(value) && hasKeys(value)) (stack ??= []).push([value, `${key}.`, 1]);
-    else if (!Object.hasOwn(flat, key)) setOwn(flat, key, boundDepth(value));
-  }
-  if (stack === null) return flat;
-  stack.reverse();
-  while (stack.length > 0) {
-    const [current, prefix, depth] = stack.pop()!;
-    const nested: Array<[JsonObject, string, number]> = [];
-    for (const key of Object.keys(current)) {
-      const value = current[key]!;
-      const path = prefix + key;
-      if (isPlainObject(value) && depth < FLATTEN_DEPTH && hasKeys(value)) nested.push([value, `${path}.`, depth + 1]);
-      else if (!Object.hasOwn(flat, path)) setOwn(flat, path, boundDepth(value));
+  if (stack !== null) {
+    // Only nested paths can repeat a key ({"a.b":1,"a":{"b":2}}).
+    const seen = new Set<string>();
+    for (let at = 0; at < n; at++) seen.add(keys[at]!);
+    stack.reverse();
+    while (stack.length > 0) {
+      const [current, prefix, depth] = stack.pop()!;
+      const nested: Array<[JsonObject, string, number]> = [];
+      for (const key of Object.keys(current)) {
+        const value = current[key]!;
+        const path = prefix + key;
+        if (isPlainObject(value) && depth < FLATTEN_DEPTH && hasKeys(value)) nested.push([value, `${path}.`, depth + 1]);
+        else if (!seen.has(path)) {
+          seen.add(path);
+          keys[n] = path;
+          values[n++] = boundDepth(value);
+        }
+      }
+      for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
     }
-    for (let i = nested.length - 1; i >= 0; i--) stack.push(nested[i]!);
   }
-  return flat;
+  flat.size = n;
+  // A line of very many fields does not leave them all held until the next line.
+  if (keys.length > 4096 && n < 4096) keys.length = values.length = n;
 }
 
 function hasKeys(obj: JsonObject): boolean {
@@ -242,33 +281,38 @@ function parseKind(value: JsonValue | undefined): SpanKind | null {
   return Object.hasOwn(KIND_NAMES, key) ? KIND_NAMES[key]! : null;
 }
 
+/** The value at a place in a line's fields; undefined for -1. */
+function valueAt(flat: FlatFields, at: number): JsonValue | undefined {
+  return at < 0 ? undefined : flat.values[at];
+}
+
 /** Error status by FORMATS conventions: status/error fields, level ≥ 50, HTTP status ≥ 500. */
-function findError(flat: Fields, found: Found, errorKey: boolean, statusKey: string | undefined): { error: boolean; message: string | null } {
+function findError(flat: FlatFields, errorKey: boolean, statusKey: string | undefined): { error: boolean; message: string | null } {
   let error = false;
-  const statusValue = statusKey ? (Object.hasOwn(flat, statusKey) ? flat[statusKey] : undefined) : found[L.status]?.[1];
-  const statusName = statusKey ?? found[L.status]?.[0];
+  const statusAt = statusKey ? indexOfKey(flat, statusKey) : found[L.status]!;
+  const statusValue = valueAt(flat, statusAt);
   if (statusValue !== undefined) {
     const v = statusValue;
     if (typeof v === 'string' && ERROR_STATUS.test(v)) error = true;
-    else if (typeof v === 'number' && (statusName === 'status' ? v >= 500 : v === 2)) error = true;
+    else if (typeof v === 'number' && (flat.keys[statusAt] === 'status' ? v >= 500 : v === 2)) error = true;
     else if (v === true) error = true;
   }
-  const err = flat.error;
+  const err = valueAt(flat, indexOfKey(flat, 'error'));
   if (err === true || (typeof err === 'string' && err.length > 0 && err !== 'false')) error = true;
   if (!error && errorKey) error = true;
   if (!error) {
-    const level = found[L.level]?.[1];
+    const level = valueAt(flat, found[L.level]!);
     if (typeof level === 'number' && level >= 50) error = true;
     else if (typeof level === 'string' && ERROR_LEVEL.test(level)) error = true;
   }
   if (!error) {
-    const http = found[L.http]?.[1];
+    const http = valueAt(flat, found[L.http]!);
     const code = typeof http === 'string' ? Number(http) : http;
     if (typeof code === 'number' && code >= 500 && code < 600) error = true;
   }
   let message: string | null = null;
   if (error) {
-    const m = found[L.statusMessage]?.[1];
+    const m = valueAt(flat, found[L.statusMessage]!);
     message = m === undefined ? (typeof err === 'string' && err !== 'true' ? err : null) : textOf(m);
   }
   return { error, message };
@@ -284,55 +328,72 @@ export interface ExtractOptions {
   fields?: boolean | 'text';
 }
 
+/** Where the key of a role stands in a line's fields (an override's path, else the convention's best key); -1 for none. */
+function roleAt(flat: FlatFields, overrides: FieldOverrides, r: Role & KeyList): number {
+  const o = overrides[r];
+  if (!o) return found[L[r]]!;
+  const at = indexOfKey(flat, o.path);
+  const v = valueAt(flat, at);
+  return v === undefined || v === null || v === '' ? -1 : at;
+}
+
+/** The value at a place, marked as consumed by a role; undefined for -1. */
+function take(flat: FlatFields, at: number): JsonValue | undefined {
+  if (at < 0) return undefined;
+  used[at] = 1;
+  return flat.values[at];
+}
+
+/** Ids written as decimal numbers: by convention (Datadog `dd.*`) or as JSON numbers. */
+function isDecimalAt(flat: FlatFields, at: number): boolean {
+  if (at < 0) return false;
+  const value = flat.values[at];
+  return flat.keys[at]!.startsWith('dd.') || typeof value === 'number' || value instanceof LosslessNumber;
+}
+
 /**
  * Reads one parsed line. Returns null when it has no trace id (the caller counts
  * it as skipped).
  */
 export function extractRecord(obj: JsonObject, source: string, line: number, options: ExtractOptions = {}): LogRecord | null {
-  const flat = flattenFields(obj);
+  const flat = LINE;
+  flattenInto(obj, flat);
+  const { keys, values, size } = flat;
+  if (used.length < size) used = new Uint8Array(Math.max(size, used.length * 2));
+  used.fill(0, 0, size);
   const overrides = options.overrides ?? {};
-  const used = new Set<string>();
-  const { found, errorKey, emptyIds, durations } = indexKeys(flat);
-  const role = (r: Role & KeyList): [string, JsonValue] | undefined => {
-    const o = overrides[r];
-    if (o) {
-      const v = Object.hasOwn(flat, o.path) ? flat[o.path] : undefined;
-      return v === undefined || v === null || v === '' ? undefined : [o.path, v];
-    }
-    return found[L[r]];
-  };
-  const take = (entry: [string, JsonValue] | undefined): JsonValue | undefined => {
-    if (!entry) return undefined;
-    used.add(entry[0]);
-    return entry[1];
-  };
+  const { errorKey, emptyIds, durations } = indexKeys(flat);
 
-  for (const key of emptyIds) used.add(key);
-  const traceEntry = role('trace');
-  let traceId = idText(take(traceEntry));
-  let spanEntry = role('span');
+  if (emptyIds !== null) for (const at of emptyIds) used[at] = 1;
+  const traceAt = roleAt(flat, overrides, 'trace');
+  let traceId = idText(take(flat, traceAt));
+  let spanAt = roleAt(flat, overrides, 'span');
   // Zipkin v2 lines call the span id `id`; only trust it next to `traceId`.
-  const zipkin = !spanEntry && !overrides.span && flat.traceId !== undefined && flat.id !== undefined;
-  if (zipkin) spanEntry = ['id', flat.id!];
-  let spanId = idText(take(spanEntry));
-  const isDecimal = (entry: [string, JsonValue] | undefined): boolean =>
-    entry !== undefined && (entry[0].startsWith('dd.') || typeof entry[1] === 'number' || entry[1] instanceof LosslessNumber);
-  const decimalIds = isDecimal(traceEntry) || isDecimal(spanEntry);
-  const parentValue = take(role('parent'));
+  let zipkin = false;
+  if (spanAt < 0 && !overrides.span) {
+    const idAt = indexOfKey(flat, 'id');
+    if (idAt >= 0 && indexOfKey(flat, 'traceId') >= 0) {
+      zipkin = true;
+      spanAt = idAt;
+    }
+  }
+  let spanId = idText(take(flat, spanAt));
+  const decimalIds = isDecimalAt(flat, traceAt) || isDecimalAt(flat, spanAt);
+  const parentValue = take(flat, roleAt(flat, overrides, 'parent'));
   let parentId = idText(parentValue);
   let hasParentField = parentValue !== undefined;
 
   // Headers fill whichever of trace, span and parent no direct field gave (FORMATS.md D).
   if (traceId === null || spanId === null || !hasParentField) {
-    const found = findPropagation(flat);
-    if (found) {
-      if (traceId === null) traceId = found.traceId;
-      if (traceId === found.traceId) {
-        if (spanId === null && found.spanId) spanId = found.spanId;
+    const headers = findPropagation(flat);
+    if (headers) {
+      if (traceId === null) traceId = headers.traceId;
+      if (traceId === headers.traceId) {
+        if (spanId === null && headers.spanId) spanId = headers.spanId;
         // B3 names the span it belongs to: its parent is only this line's parent for that span.
         // A traceparent whose parent-id is the line's own span id was sent by that span (a client): no parent.
-        if (!hasParentField && found.parentId && found.parentId !== spanId && (found.spanId === null || found.spanId === spanId)) {
-          parentId = found.parentId;
+        if (!hasParentField && headers.parentId && headers.parentId !== spanId && (headers.spanId === null || headers.spanId === spanId)) {
+          parentId = headers.parentId;
           hasParentField = true;
         }
       }
@@ -344,36 +405,36 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   const zeroSpanId = spanId !== null && ZERO_ID.test(spanId);
   if (parentId !== null && ZERO_ID.test(parentId)) parentId = null;
 
-  // Times.
-  const startOverride = overrides.start;
-  const startValue = take(role('start'));
-  const timeUnit: TimeUnit | undefined = startOverride?.unit ?? (zipkin ? 'us' : undefined);
+  // Times. A time that cannot be read is no time; it stays in the fields, where it can be seen.
+  const startAt = roleAt(flat, overrides, 'start');
+  const startValue = take(flat, startAt);
+  const timeUnit: TimeUnit | undefined = overrides.start?.unit ?? (zipkin ? 'us' : undefined);
   const start: Instant | null = startValue === undefined ? null : parseTimestamp(startValue, timeUnit);
-  const endValue = take(role('end'));
+  if (startValue !== undefined && start === null) used[startAt] = 0;
+  const endAt = roleAt(flat, overrides, 'end');
+  const endValue = take(flat, endAt);
   const end: Instant | null = endValue === undefined ? null : parseTimestamp(endValue, overrides.end?.unit);
-  // A time that cannot be read is no time; it stays in the fields, where it can be seen.
-  if (startValue !== undefined && start === null) used.delete(role('start')![0]);
-  if (endValue !== undefined && end === null) used.delete(role('end')![0]);
+  if (endValue !== undefined && end === null) used[endAt] = 0;
 
   let durationNs: bigint | null = null;
   const durOverride = overrides.duration;
   if (durOverride) {
-    const v = Object.hasOwn(flat, durOverride.path) ? flat[durOverride.path] : undefined;
+    const at = indexOfKey(flat, durOverride.path);
+    const v = valueAt(flat, at);
     const ns = v === undefined || v === null ? null : parseDurationValue(v, durOverride.unit ?? 'ms');
     // A negative, unreadable or absurd value is no duration; it stays in the fields, where it can be seen.
     if (isDuration(ns)) {
       durationNs = ns;
-      used.add(durOverride.path);
+      used[at] = 1;
     }
-  } else {
-    for (const [rank, key] of durations) {
-      const unit = DURATION_KEYS[rank]![1];
-      const v = flat[key];
-      if (v === undefined || v === null || typeof v === 'boolean' || typeof v === 'object' && !(v instanceof LosslessNumber)) continue;
-      const ns = parseDurationValue(v, zipkin && key === 'duration' ? 'us' : unit);
+  } else if (durations !== null) {
+    for (const [rank, at] of durations) {
+      const v = values[at]!;
+      if (v === null || typeof v === 'boolean' || (typeof v === 'object' && !(v instanceof LosslessNumber))) continue;
+      const ns = parseDurationValue(v, zipkin && keys[at] === 'duration' ? 'us' : DURATION_KEYS[rank]![1]);
       if (isDuration(ns)) {
         durationNs = ns;
-        used.add(key);
+        used[at] = 1;
         break;
       }
     }
@@ -381,24 +442,25 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   if (durationNs === null && start && end) {
     if (isDuration(end.ns - start.ns)) durationNs = end.ns - start.ns;
     // An end before the start makes no span: the end stays in the fields, where it can be seen.
-    else used.delete(role('end')![0]);
+    else used[endAt] = 0;
   }
   if (zeroSpanId && durationNs === null) spanId = null;
 
-  const nameValue = take(role('name'));
+  const nameAt = roleAt(flat, overrides, 'name');
+  const nameValue = take(flat, nameAt);
   const name = nameValue === undefined ? null : textOf(nameValue);
-  const serviceValue = take(role('service'));
+  const serviceAt = roleAt(flat, overrides, 'service');
+  const serviceValue = take(flat, serviceAt);
   const service = serviceValue === undefined ? null : textOf(serviceValue);
-  const statusKey = overrides.status?.path;
-  const { error, message: statusMessage } = findError(flat, found, errorKey, statusKey);
-  const kindEntry = found[L.kind];
-  const spanKind = parseKind(kindEntry?.[1]);
-  if (kindEntry && spanKind) used.add(kindEntry[0]);
+  const { error, message: statusMessage } = findError(flat, errorKey, overrides.status?.path);
+  const kindAt = found[L.kind]!;
+  const spanKind = parseKind(valueAt(flat, kindAt));
+  if (kindAt >= 0 && spanKind) used[kindAt] = 1;
 
-  const messageEntry = found[L.message];
-  const message = messageEntry ? textOf(messageEntry[1]) : null;
-  const phaseEntry = found[L.phase];
-  const phaseText = phaseEntry ? textOf(phaseEntry[1]) : null;
+  const messageAt = found[L.message]!;
+  const message = messageAt < 0 ? null : textOf(values[messageAt]!);
+  const phaseAt = found[L.phase]!;
+  const phaseText = phaseAt < 0 ? null : textOf(values[phaseAt]!);
   const phaseSource = phaseText ?? message;
   const phase = phaseSource === null ? null : BEGIN.test(phaseSource) ? 'begin' : END.test(phaseSource) ? 'end' : null;
 
@@ -419,26 +481,27 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
   } else if (spanId !== null && phase === 'end') kind = 'end';
   else if (spanId !== null && (phase === 'begin' || (name !== null && message === null))) kind = 'begin';
   else kind = 'event';
-  if (phase !== null && phaseEntry && kind !== 'event') used.add(phaseEntry[0]);
-  if (phase !== null && !phaseEntry && messageEntry && kind !== 'event') used.add(messageEntry[0]);
+  if (phase !== null && phaseAt >= 0 && kind !== 'event') used[phaseAt] = 1;
+  if (phase !== null && phaseAt < 0 && messageAt >= 0 && kind !== 'event') used[messageAt] = 1;
 
   if (kind === 'event') {
     // An event keeps its own name and service fields as fields; only ids, time and message are consumed.
-    if (nameValue !== undefined) used.delete(role('name')![0]);
-    if (serviceValue !== undefined) used.delete(role('service')![0]);
-    if (messageEntry) used.add(messageEntry[0]);
+    if (nameValue !== undefined) used[nameAt] = 0;
+    if (serviceValue !== undefined) used[serviceAt] = 0;
+    if (messageAt >= 0) used[messageAt] = 1;
   }
 
   const tags: Fields = {};
-  const tagsText = options.fields === 'text' ? fieldsText(flat, used, obj) : undefined;
+  const tagsText = options.fields === 'text' ? fieldsText(flat, obj) : undefined;
   if (options.fields !== false && tagsText === undefined) {
     let containerTags: Array<[string, JsonValue]> | null = null;
-    for (const key of Object.keys(flat)) {
-      if (used.has(key)) continue;
+    for (let at = 0; at < size; at++) {
+      if (used[at]) continue;
+      const key = keys[at]!;
       const c = key.charCodeAt(0);
       const container = c === 0x74 /* t */ || c === 0x61 /* a */ ? TAG_CONTAINERS.find((p) => key.startsWith(p)) : undefined;
-      if (container) (containerTags ??= []).push([key.slice(container.length), flat[key]!]);
-      else setOwn(tags, key, flat[key]!);
+      if (container) (containerTags ??= []).push([key.slice(container.length), values[at]!]);
+      else setOwn(tags, key, values[at]!);
     }
     if (containerTags) for (const [key, value] of containerTags) if (!Object.hasOwn(tags, key)) setOwn(tags, key, value);
     goExporterFields(obj, tags);
@@ -469,17 +532,19 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
 
 /**
  * The JSON text of the tags the object path would build, written straight from the
- * line's fields; undefined when that path would do more than copy them (tag containers,
- * Go exporter attributes).
+ * line's fields that no role consumed; undefined when that path would do more than copy
+ * them (tag containers, Go exporter attributes).
  */
-function fieldsText(flat: Fields, used: Set<string>, obj: JsonObject): string | undefined {
+function fieldsText(flat: FlatFields, obj: JsonObject): string | undefined {
   if (Array.isArray(obj.Attributes)) return undefined;
+  const { keys, values, size } = flat;
   const members: string[] = [];
-  for (const key of Object.keys(flat)) {
-    if (used.has(key)) continue;
+  for (let at = 0; at < size; at++) {
+    if (used[at]) continue;
+    const key = keys[at]!;
     const c = key.charCodeAt(0);
     if ((c === 0x74 /* t */ || c === 0x61) /* a */ && TAG_CONTAINERS.some((p) => key.startsWith(p))) return undefined;
-    members.push(`${JSON.stringify(key)}:${stringifyJson(flat[key]!)}`);
+    members.push(`${JSON.stringify(key)}:${stringifyJson(values[at]!)}`);
   }
   if (members.length === 0) return '{}';
   // join makes one flat string (text built with + would be a rope, several times larger).

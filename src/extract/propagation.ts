@@ -3,7 +3,7 @@
  * or B3 (single `b3` or X-B3-* headers), found as a field or inside a logged
  * headers object, by the last segment of the dotted key, case-insensitively. Pure.
  */
-import type { Fields } from '../types.js';
+import type { FlatFields } from './fields.js';
 
 export interface Propagation {
   traceId: string;
@@ -40,14 +40,15 @@ export function parseB3(value: string): Propagation | null {
 }
 
 /** Looks through every field for propagation headers; B3 single wins over multi, then traceparent. */
-export function findPropagation(flat: Fields): Propagation | null {
+export function findPropagation(flat: FlatFields): Propagation | null {
   let traceparent: string | undefined;
   let b3: string | undefined;
   let b3Trace: string | undefined;
   let b3Span: string | undefined;
   let b3Parent: string | undefined;
-  for (const key in flat) {
-    const value = flat[key];
+  for (let at = 0; at < flat.size; at++) {
+    const key = flat.keys[at]!;
+    const value = flat.values[at];
     const text = typeof value === 'string' ? value : Array.isArray(value) && typeof value[0] === 'string' ? value[0] : undefined;
     if (text === undefined) continue;
     const last = key.slice(key.lastIndexOf('.') + 1).toLowerCase();

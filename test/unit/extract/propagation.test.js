@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { findPropagation, parseB3, parseTraceparent } from '../../../dist/extract/propagation.js';
-import { extractRecord, flattenFields } from '../../../dist/extract/fields.js';
+import { extractRecord, flatFields } from '../../../dist/extract/fields.js';
 import { parseJson } from '../../../dist/extract/json.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
@@ -58,7 +58,7 @@ for (const [header, expected, why] of B3_SINGLE) {
   });
 }
 
-const find = (text) => findPropagation(flattenFields(parseJson(text)));
+const find = (text) => findPropagation(flatFields(parseJson(text)));
 
 test('findPropagation: traceparent inside a logged headers object', () => {
   assert.deepEqual(find(`{"req":{"headers":{"traceparent":"00-${TRACE}-${PARENT}-01"}}}`), { traceId: TRACE, spanId: null, parentId: PARENT });
