@@ -10,6 +10,7 @@ import { scaleDecimal, scaleNumber } from './decimal.js';
 import { parseTimestamp, type Instant, type TimeUnit } from './time.js';
 import { findPropagation } from './propagation.js';
 import { boundDepth, stringifyJson } from './json.js';
+import { ownCopy } from '../strings.js';
 import type { FieldOverrides, Role } from './roles.js';
 
 export { ROLES, type FieldOverride, type FieldOverrides, type Role } from './roles.js';
@@ -67,8 +68,16 @@ const LIST_NAMES = Object.keys(KEY_LISTS) as KeyList[];
 /** Each list's index in `found`. */
 const L = Object.fromEntries(LIST_NAMES.map((name, i) => [name, i])) as Record<KeyList, number>;
 
-/** key → the lists it is in (by index), with its rank there (lower wins). */
-const KEY_INDEX = new Map<string, Array<[number, number]>>();
+/** The lists of conventions a key is in (by index), with its rank in each (lower wins). */
+export type KeyLists = Array<[number, number]> | undefined;
+
+/** key → the lists it is in. */
+const KEY_INDEX = new Map<string, NonNullable<KeyLists>>();
+
+/** The lists of conventions a key is in; undefined for a key no convention names. */
+export function keyLists(key: string): KeyLists {
+  return KEY_INDEX.get(key);
+}
 LIST_NAMES.forEach((list, index) => {
   KEY_LISTS[list].forEach((key, rank) => {
     const entries = KEY_INDEX.get(key) ?? [];
@@ -87,13 +96,35 @@ export interface FlatFields {
   values: JsonValue[];
   /** How many entries are this line's: extraction reuses the arrays from line to line. */
   size: number;
+  /**
+   * The line's JSON text when the fields were read from it (scan-fields.ts), else null.
+   * String values are then slices of it, and per entry `rawStart`/`rawEnd` say where the
+   * value's text stands when it is what JSON.stringify writes (else rawStart is -1),
+   * `memberStart` where its `"key":value` starts when that is written whole (else -1).
+   */
+  text: string | null;
+  /** Per entry, when scanned: keyLists of its key. */
+  lists: KeyLists[];
+  rawStart: number[];
+  rawEnd: number[];
+  memberStart: number[];
+}
+
+/** Empty flat fields, to be filled. */
+export function newFlatFields(): FlatFields {
+  return { keys: [], values: [], size: 0, text: null, lists: [], rawStart: [], rawEnd: [], memberStart: [] };
 }
 
 /** The flattened fields of one object, in arrays of their own. */
 export function flatFields(obj: JsonObject): FlatFields {
-  const flat: FlatFields = { keys: [], values: [], size: 0 };
+  const flat = newFlatFields();
   flattenInto(obj, flat);
   return flat;
+}
+
+/** The value of a field of a line; undefined when it has none of that name. */
+export function fieldValue(flat: FlatFields, key: string): JsonValue | undefined {
+  return valueAt(flat, indexOfKey(flat, key));
 }
 
 /**
@@ -102,7 +133,7 @@ export function flatFields(obj: JsonObject): FlatFields {
  * consumed, and per list (indexed by `L`) where the best-ranked key with a usable value
  * (not null, not '') stands, or -1, with its rank.
  */
-const LINE: FlatFields = { keys: [], values: [], size: 0 };
+const LINE = newFlatFields();
 let used = new Uint8Array(64);
 const found = new Int32Array(LIST_NAMES.length);
 const ranks = new Int32Array(LIST_NAMES.length);
@@ -118,6 +149,7 @@ interface KeyIndex {
 /** Fills `found` and `ranks` for a line's fields. */
 function indexKeys(flat: FlatFields): KeyIndex {
   const { keys, values, size } = flat;
+  const scanned = flat.text !== null;
   found.fill(-1);
   ranks.fill(0x7fffffff);
   let emptyIds: number[] | null = null;
@@ -127,7 +159,7 @@ function indexKeys(flat: FlatFields): KeyIndex {
     const key = keys[at]!;
     const c = key.charCodeAt(0);
     if (c === 0x65 /* e */ && !errorKey && (key === 'err' || key.startsWith('error.') || key.startsWith('err.') || key.startsWith('exception.'))) errorKey = true;
-    const entries = KEY_INDEX.get(key);
+    const entries = scanned ? flat.lists[at] : KEY_INDEX.get(key);
     if (entries === undefined) continue;
     const value = values[at];
     if (value === null || value === '') {
@@ -225,6 +257,7 @@ function flattenInto(obj: JsonObject, flat: FlatFields): void {
     }
   }
   flat.size = n;
+  flat.text = null;
   // A line of very many fields does not leave them all held until the next line.
   if (keys.length > 4096 && n < 4096) keys.length = values.length = n;
 }
@@ -356,8 +389,24 @@ function isDecimalAt(flat: FlatFields, at: number): boolean {
  * it as skipped).
  */
 export function extractRecord(obj: JsonObject, source: string, line: number, options: ExtractOptions = {}): LogRecord | null {
-  const flat = LINE;
-  flattenInto(obj, flat);
+  flattenInto(obj, LINE);
+  return extractFlat(LINE, obj, source, line, options);
+}
+
+/**
+ * A text of the record that outlives the line: a copy when it is a slice of the line's
+ * text (scan-fields.ts), which would keep the whole line alive.
+ */
+function own<T extends string | null>(flat: FlatFields, value: T): T {
+  return flat.text !== null && value !== null && value.length >= 13 ? (ownCopy(value) as T) : value;
+}
+
+/**
+ * Reads a line's flat fields (from flattenInto or scanFields); `obj` is the parsed line,
+ * or null when the fields were scanned from its text (scanFields reads no line with
+ * arrays, so none of a Go exporter's).
+ */
+export function extractFlat(flat: FlatFields, obj: JsonObject | null, source: string, line: number, options: ExtractOptions = {}): LogRecord | null {
   const { keys, values, size } = flat;
   if (used.length < size) used = new Uint8Array(Math.max(size, used.length * 2));
   used.fill(0, 0, size);
@@ -498,29 +547,31 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
     for (let at = 0; at < size; at++) {
       if (used[at]) continue;
       const key = keys[at]!;
+      const value = values[at]!;
+      const kept = typeof value === 'string' ? own(flat, value) : value;
       const c = key.charCodeAt(0);
       const container = c === 0x74 /* t */ || c === 0x61 /* a */ ? TAG_CONTAINERS.find((p) => key.startsWith(p)) : undefined;
-      if (container) (containerTags ??= []).push([key.slice(container.length), values[at]!]);
-      else setOwn(tags, key, values[at]!);
+      if (container) (containerTags ??= []).push([key.slice(container.length), kept]);
+      else setOwn(tags, key, kept);
     }
     if (containerTags) for (const [key, value] of containerTags) if (!Object.hasOwn(tags, key)) setOwn(tags, key, value);
-    goExporterFields(obj, tags);
+    if (obj !== null) goExporterFields(obj, tags);
   }
 
   return {
     kind,
-    traceId,
-    spanId,
-    parentId,
-    name,
-    service: service ?? goExporterService(obj),
+    traceId: own(flat, traceId),
+    spanId: own(flat, spanId),
+    parentId: own(flat, parentId),
+    name: own(flat, name),
+    service: own(flat, service) ?? (obj === null ? null : goExporterService(obj)),
     timeNs,
     timeDigits,
     durationNs: kind === 'span' ? durationNs : null,
     error,
-    statusMessage,
+    statusMessage: own(flat, statusMessage),
     spanKind,
-    message,
+    message: own(flat, message),
     tags,
     // One shape for every record: the assembler's reads stay monomorphic.
     tagsText,
@@ -535,22 +586,40 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
  * line's fields that no role consumed; undefined when that path would do more than copy
  * them (tag containers, Go exporter attributes).
  */
-function fieldsText(flat: FlatFields, obj: JsonObject): string | undefined {
-  if (Array.isArray(obj.Attributes)) return undefined;
-  const { keys, values, size } = flat;
-  const members: string[] = [];
+function fieldsText(flat: FlatFields, obj: JsonObject | null): string | undefined {
+  if (obj !== null && Array.isArray(obj.Attributes)) return undefined;
+  const { keys, values, size, text, rawStart, rawEnd, memberStart } = flat;
+  // Joined at the end into one flat string of its own (text built with + would be a rope,
+  // several times larger, and keep the line's text alive).
+  const parts: string[] = ['{'];
+  // Members written in the line as JSON.stringify writes them, one after the other, are copied at once.
+  let runStart = -1;
+  let runEnd = -1;
+  const part = (piece: string): void => {
+    if (parts.length > 1) parts.push(',');
+    parts.push(piece);
+  };
   for (let at = 0; at < size; at++) {
     if (used[at]) continue;
     const key = keys[at]!;
     const c = key.charCodeAt(0);
     if ((c === 0x74 /* t */ || c === 0x61) /* a */ && TAG_CONTAINERS.some((p) => key.startsWith(p))) return undefined;
-    members.push(`${JSON.stringify(key)}:${stringifyJson(values[at]!)}`);
+    const raw = text === null ? -1 : rawStart[at]!;
+    const member = raw < 0 ? -1 : memberStart[at]!;
+    if (member >= 0 && member === runEnd + 1) {
+      runEnd = rawEnd[at]!;
+      continue;
+    }
+    if (runStart >= 0) part(text!.slice(runStart, runEnd));
+    runStart = member;
+    runEnd = member < 0 ? -1 : rawEnd[at]!;
+    if (member >= 0) continue;
+    // Scanned keys hold no escapes.
+    part(raw < 0 ? `${JSON.stringify(key)}:${stringifyJson(values[at]!)}` : `"${key}":${text!.slice(raw, rawEnd[at])}`);
   }
-  if (members.length === 0) return '{}';
-  // join makes one flat string (text built with + would be a rope, several times larger).
-  members[0] = `{${members[0]}`;
-  members[members.length - 1] += '}';
-  return members.join(',');
+  if (runStart >= 0) part(text!.slice(runStart, runEnd));
+  parts.push('}');
+  return parts.join('');
 }
 
 /** Go stdouttrace writes `Resource` and `Attributes` as [{Key, Value:{Type, Value}}]. */

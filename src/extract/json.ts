@@ -24,7 +24,7 @@ const BARE_NUMBER = /^\s*[-\d]/;
  * is an integer beyond 2^53 (46006139453408650 reads back with the same text but is the
  * double 46006139453408648). Floats that JavaScript itself wrote pass.
  */
-function changedByParse(token: string): boolean {
+export function changedByParse(token: string): boolean {
   const value = Number(token);
   return String(value) !== token || (!Number.isSafeInteger(value) && INTEGER.test(token));
 }
@@ -68,10 +68,18 @@ function riskyTokens(text: string): number[] | null {
   return changed ? tokens : null;
 }
 
+/**
+ * Where a long number token (LONG_NUMBER, BIG_EXPONENT) could start: in JSON a number
+ * that is not the whole text follows `:`, `,` or `[` and white space. A text without
+ * such a place, inside or outside its strings, needs no closer look (nearly every line).
+ */
+const MAYBE_RISKY = /[:,[]\s*-?\d(?:[\d.eE+-]{15}|[\d.]*[eE][+-]?\d{3})/;
+
 /** Parses one JSON text; throws SyntaxError when it is not JSON. */
 export function parseJson(text: string): JsonValue {
   // A number alone (not after : , or [) is read by the slow parser, which keeps its digits.
   if (BARE_NUMBER.test(text)) return parseLossless(text);
+  if (!MAYBE_RISKY.test(text)) return JSON.parse(text) as JsonValue;
   const tokens = riskyTokens(text);
   if (tokens === null) return JSON.parse(text) as JsonValue;
   return parseMarked(text, tokens) ?? parseLossless(text);
@@ -146,8 +154,9 @@ export function replaceValues(root: JsonObject | JsonValue[], replace: (value: u
       const value = container[key];
       const next = replace(value);
       if (next !== undefined) {
-        // An own data property: assignment never reaches a setter, even for "__proto__".
-        Object.defineProperty(container, key, { value: next, enumerable: true, writable: true, configurable: true });
+        // An own data property: for "__proto__", assignment would reach the setter.
+        if (key === '__proto__') Object.defineProperty(container, key, { value: next, enumerable: true, writable: true, configurable: true });
+        else container[key] = next;
         replaced++;
       } else if (value !== null && typeof value === 'object') stack.push(value as JsonObject);
     }
@@ -156,8 +165,10 @@ export function replaceValues(root: JsonObject | JsonValue[], replace: (value: u
 }
 
 /** A number token as a JS number when that keeps every digit, else as LosslessNumber. */
-function toNumber(token: string): number | LosslessNumber {
+export function toNumber(token: string): number | LosslessNumber {
   const value = Number(token);
+  // An integer (an id, nearly always): its digits are the token's, no leading zeros.
+  if (INTEGER.test(token)) return token.length - (token.charCodeAt(0) === 0x2d ? 1 : 0) <= 15 || (Number.isSafeInteger(value) && String(value) === token) ? value : exact(token);
   if (!Number.isFinite(value)) return exact(token);
   const digits = token.replace(/^-/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '');
   // 1e-400 underflows to 0: keep what was written.

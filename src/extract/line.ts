@@ -5,9 +5,11 @@
  * shipper's record too (Docker's json-file `log`). Pure: no I/O.
  */
 import type { JsonObject, JsonValue, LogRecord } from '../types.js';
-import { extractRecord, type ExtractOptions } from './fields.js';
+import { extractFlat, extractRecord, fieldValue, newFlatFields, type ExtractOptions } from './fields.js';
 import { parseJson } from './json.js';
 import { recordsFromSpanJson, isSpanJson } from './span-json.js';
+import { scanFields } from './scan-fields.js';
+import { importDocumentRecords } from './import-document.js';
 
 export type SkipReason = 'not-json' | 'no-trace-id' | 'too-long';
 
@@ -34,12 +36,27 @@ export function readLine(text: string, source: string, line: number, options: Li
 const WRAPPER_KEYS = ['log', 'message', 'msg'];
 
 /** The application's line inside a shipper's record: a wrapper field holding a JSON object's text. */
-function wrappedLine(obj: JsonObject): string | null {
+function wrappedLine(field: (key: string) => JsonValue | undefined): string | null {
   for (const key of WRAPPER_KEYS) {
-    const value = Object.hasOwn(obj, key) ? obj[key] : undefined;
+    const value = field(key);
     if (typeof value === 'string' && /^\s*\{/.test(value)) return value;
   }
   return null;
+}
+
+/** A line's fields as scanFields reads them, reused from line to line. */
+const SCANNED = newFlatFields();
+
+/**
+ * Top-level keys of a value the document readers take (import-document.ts) or that is
+ * tracelog's own span JSON (span-json.ts): a line with one is parsed.
+ */
+const DOCUMENT_KEYS = ['resourceSpans', 'data', 'spans', 'roots', 'events'];
+
+/** True when the scanned line is one the document readers or the span JSON reader might take. */
+function mayBeDocument(): boolean {
+  for (let at = 0; at < SCANNED.size; at++) if (DOCUMENT_KEYS.includes(SCANNED.keys[at]!)) return true;
+  return false;
 }
 
 function readText(text: string, source: string, line: number, options: LineOptions, unwrap: boolean): LineResult {
@@ -54,6 +71,14 @@ function readText(text: string, source: string, line: number, options: LineOptio
     const brace = text.indexOf('{', start);
     if (brace < 0) return { skip: 'not-json' };
     body = text.slice(brace);
+  }
+  // Nearly every line: an object read straight from its text (scan-fields.ts).
+  if ((options.readDocument === undefined || options.readDocument === importDocumentRecords) && scanFields(body, SCANNED) && !mayBeDocument()) {
+    const record = extractFlat(SCANNED, null, source, line, options);
+    if (record) return { records: [record] };
+    const inner = unwrap ? wrappedLine((key) => fieldValue(SCANNED, key)) : null;
+    const unwrapped = inner === null ? null : readText(inner, source, line, options, false);
+    return unwrapped !== null && 'records' in unwrapped ? unwrapped : { skip: 'no-trace-id' };
   }
   let value: JsonValue;
   try {
@@ -78,7 +103,7 @@ function readText(text: string, source: string, line: number, options: LineOptio
   const record = extractRecord(obj, source, line, options);
   if (record) return { records: [record] };
   // No trace here: the line may be a shipper's record around the application's line (one level).
-  const inner = unwrap ? wrappedLine(obj) : null;
+  const inner = unwrap ? wrappedLine((key) => (Object.hasOwn(obj, key) ? obj[key] : undefined)) : null;
   const unwrapped = inner === null ? null : readText(inner, source, line, options, false);
   return unwrapped !== null && 'records' in unwrapped ? unwrapped : { skip: 'no-trace-id' };
 }
