@@ -43,6 +43,11 @@ interface Seen {
   stamp: number;
 }
 const seen = new Map<string, Seen>();
+/** The characters of the paths in `seen`: keys can be long, and every line's can be new. */
+let seenChars = 0;
+/** When `seen` holds more paths or characters than these, it starts again. */
+const MAX_SEEN = 100_000;
+const MAX_SEEN_CHARS = 4_000_000;
 let stamp = 0;
 
 /**
@@ -61,7 +66,10 @@ export function scanFields(json: string, into: FlatFields): boolean {
   bsAt = -1;
   longTokens.length = 0;
   changed = false;
-  if (seen.size > 100_000) seen.clear();
+  if (seen.size > MAX_SEEN || seenChars > MAX_SEEN_CHARS) {
+    seen.clear();
+    seenChars = 0;
+  }
   stamp++;
   if (!scanObject(0, '', 0)) return false;
   skipSpaces();
@@ -79,6 +87,11 @@ export function scanFields(json: string, into: FlatFields): boolean {
   into.size = n;
   into.text = json;
   return true;
+}
+
+/** How many characters of paths the scanner holds from line to line (for tests). */
+export function heldPathChars(): number {
+  return seenChars;
 }
 
 function skipSpaces(): void {
@@ -141,6 +154,7 @@ function mark(path: string): Seen | null {
   if (known === undefined) {
     const added = { lists: keyLists(path), stamp };
     seen.set(ownCopy(path), added);
+    seenChars += path.length;
     return added;
   }
   if (known.stamp === stamp) return null;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scanFields } from '../../../dist/extract/scan-fields.js';
+import { heldPathChars, scanFields } from '../../../dist/extract/scan-fields.js';
 import { newFlatFields } from '../../../dist/extract/fields.js';
 import { LosslessNumber } from '../../../dist/types.js';
 
@@ -65,4 +65,20 @@ test('scanFields: leaves to JSON.parse what it does not read the same way', () =
     '[{"a":1}]',
     ' {"a":1}',
   ]) assert.equal(scan(text), null, text);
+});
+
+test('scanFields: the paths it remembers stay bounded when every line brings long keys of its own', () => {
+  const flat = newFlatFields();
+  let written = 0;
+  for (let line = 0; line < 2000; line++) {
+    const members = [];
+    for (let k = 0; k < 50; k++) members.push(`"k${line}_${k}_${'x'.repeat(200)}":${k}`);
+    const text = `{${members.join(',')}}`;
+    assert.equal(scanFields(text, flat), true);
+    assert.equal(flat.size, 50);
+    written += 50 * 200;
+  }
+  // 20,000,000 characters of keys went by; a few million at most are held.
+  assert.ok(written >= 5 * 4_000_000);
+  assert.ok(heldPathChars() <= 4_000_000 + 50 * 220, `${heldPathChars()} characters held`);
 });
