@@ -71,9 +71,17 @@ export function scanFields(json: string, into: FlatFields): boolean {
     seenChars = 0;
   }
   stamp++;
-  if (!scanObject(0, '', 0)) return false;
-  skipSpaces();
-  if (pos !== length) return false;
+  const read = scanObject(0, '', 0) && (skipSpaces(), pos === length);
+  // A line of very many fields does not leave them all held until the next line.
+  if (into.keys.length > 4096 && (n < 4096 || !read)) {
+    const keep = read ? n : 0;
+    into.keys.length = into.values.length = into.lists.length = keep;
+    into.rawStart.length = into.rawEnd.length = into.memberStart.length = keep;
+  }
+  if (!read) {
+    into.size = 0;
+    return false;
+  }
   if (changed) {
     // As parseJson: once one long number would change, every long one is read losslessly.
     for (let i = 0; i < longTokens.length; i += 3) {
