@@ -129,7 +129,7 @@ function emptyChunk(): TextChunk {
 export function traceText(output: TextOutput, trace: Trace): string | null {
   switch (output.kind) {
     case 'spans':
-      return traceToSpanLines(trace).map((l) => `${l}\n`).join('');
+      return linesText(traceToSpanLines(trace));
     case 'trace-json':
       return `${traceToJson(trace)}\n`;
     case 'zipkin': {
@@ -141,8 +141,13 @@ export function traceText(output: TextOutput, trace: Trace): string | null {
     case 'otlp':
       return otlpSpanLines(trace) || null;
     case 'view':
-      return renderWaterfall(trace, output.render).map((l) => `${l}\n`).join('');
+      return linesText(renderWaterfall(trace, output.render));
   }
+}
+
+/** Lines as text, each ending in a newline. */
+function linesText(lines: string[]): string {
+  return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
 /** The texts of a chunk, each a view of its data (null where a trace has none). */
