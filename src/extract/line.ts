@@ -72,7 +72,8 @@ function readText(text: string, source: string, line: number, options: LineOptio
     if (brace < 0) return { skip: 'not-json' };
     body = text.slice(brace);
   }
-  // Nearly every line: an object read straight from its text (scan-fields.ts).
+  // Nearly every line: an object read straight from its text (scan-fields.ts). mayBeDocument
+  // knows what importDocumentRecords takes; with another document reader every line is parsed.
   if ((options.readDocument === undefined || options.readDocument === importDocumentRecords) && scanFields(body, SCANNED) && !mayBeDocument()) {
     const record = extractFlat(SCANNED, null, source, line, options);
     if (record) return { records: [record] };

@@ -219,12 +219,13 @@ function scanObject(start: number, prefix: string, depth: number): boolean {
       let value: string;
       let raw = valueStart;
       if (escaped) {
+        const quoted = text.slice(valueStart, pos);
         try {
-          value = JSON.parse(text.slice(valueStart, pos)) as string;
+          value = JSON.parse(quoted) as string;
         } catch {
           return false;
         }
-        if (OTHER_ESCAPE.test(text.slice(valueStart, pos))) raw = -1;
+        if (OTHER_ESCAPE.test(quoted)) raw = -1;
       } else value = text.slice(valueStart + 1, close);
       if (!add(path, value, raw, member)) return false;
     } else if (c === 0x7b) {
