@@ -116,17 +116,17 @@ test('a line whose raw text names another trace than its fields: the file is rea
 test('output past TRACELOG_MEMORY_BYTES waits in a temporary file: the same bytes, and no file is left behind', async () => {
   const temp = join(dir, 'tmp');
   mkdirSync(temp);
-  for (const [memory, tmp] of [['0', temp], ['100000', temp], ['0', join(dir, 'no-such-dir')]]) {
-    const env = cliEnv({ TRACELOG_MEMORY_BYTES: memory, TMPDIR: tmp });
-    for (const command of [['convert'], ['convert', '--format', 'zipkin'], ['convert', '--format', 'otlp'], ['view', '--no-follow', '--events', '--limit', '40'], ['view', '--no-follow']]) {
-      const plain = await runCli([...command, '--threads', '1'], { stdinFile: generated });
-      for (const threads of ['1', '2']) {
-        const spilled = await runCli([...command, '--threads', threads, generated], { env });
-        const label = `${command.join(' ')} --threads ${threads}, ${memory} bytes in memory, TMPDIR ${tmp}`;
+  for (const command of [['convert'], ['convert', '--format', 'zipkin'], ['convert', '--format', 'otlp'], ['view', '--no-follow', '--events', '--limit', '40'], ['view', '--no-follow']]) {
+    const plain = await runCli([...command, '--threads', '1'], { stdinFile: generated });
+    for (const [memory, tmp] of [['0', temp], ['100000', temp], ['0', join(dir, 'no-such-dir')]]) {
+      const env = cliEnv({ TRACELOG_MEMORY_BYTES: memory, TMPDIR: tmp });
+      const runs = await Promise.all(['1', '2'].map((threads) => runCli([...command, '--threads', threads, generated], { env })));
+      for (const [i, spilled] of runs.entries()) {
+        const label = `${command.join(' ')} --threads ${i + 1}, ${memory} bytes in memory, TMPDIR ${tmp}`;
         assert.equal(spilled.stdout, plain.stdout, label);
         assert.equal(spilled.code, plain.code, label);
-        assert.deepEqual(readdirSync(temp), [], `${label}: files left`);
       }
+      assert.deepEqual(readdirSync(temp), [], `${command.join(' ')}, ${memory} bytes in memory, TMPDIR ${tmp}: files left`);
     }
   }
 });

@@ -220,8 +220,7 @@ test('damaged logs (random byte mutations, seeded): the same output from 1 and 2
       ['check', '--max', '1ms', '--p95', '*=2ms', '--reporter', 'json'],
       ['stats', '--format', 'json'],
     ]) {
-      const one = await runCli([...command, '--threads', '1', damaged]);
-      const two = await runCli([...command, '--threads', '2', damaged]);
+      const [one, two] = await Promise.all([runCli([...command, '--threads', '1', damaged]), runCli([...command, '--threads', '2', damaged])]);
       assert.deepEqual([two.code, two.stderr, two.stdout], [one.code, one.stderr, one.stdout], `${command.join(' ')} on damaged log ${round}`);
       assert.doesNotMatch(two.stderr, STACK_TRACE);
     }
