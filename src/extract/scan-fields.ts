@@ -71,7 +71,11 @@ export function scanFields(json: string, into: FlatFields): boolean {
     seenChars = 0;
   }
   stamp++;
-  const read = scanObject(0, '', 0) && (skipSpaces(), pos === length);
+  let read = scanObject(0, '', 0);
+  if (read) {
+    skipSpaces();
+    read = pos === length;
+  }
   // A line of very many fields does not leave them all held until the next line.
   if (into.keys.length > 4096 && (n < 4096 || !read)) {
     const keep = read ? n : 0;
