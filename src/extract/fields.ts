@@ -258,8 +258,17 @@ function flattenInto(obj: JsonObject, flat: FlatFields): void {
   }
   flat.size = n;
   flat.text = null;
-  // A line of very many fields does not leave them all held until the next line.
-  if (keys.length > 4096 && n < 4096) keys.length = values.length = n;
+  releaseFields(flat, n);
+}
+
+/**
+ * After a line of very many fields, keeps only the first `keep` entries of each array, so
+ * that its fields are not all held until a line as long comes again.
+ */
+export function releaseFields(flat: FlatFields, keep: number): void {
+  if (flat.keys.length <= 4096 || keep >= 4096) return;
+  flat.keys.length = flat.values.length = flat.lists.length = keep;
+  flat.rawStart.length = flat.rawEnd.length = flat.memberStart.length = keep;
 }
 
 function hasKeys(obj: JsonObject): boolean {

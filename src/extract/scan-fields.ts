@@ -7,7 +7,7 @@
  */
 import { LosslessNumber, type JsonValue } from '../types.js';
 import { changedByParse, toNumber } from './json.js';
-import { keyLists, type FlatFields, type KeyLists } from './fields.js';
+import { keyLists, releaseFields, type FlatFields, type KeyLists } from './fields.js';
 import { ownCopy } from '../strings.js';
 
 /**
@@ -76,12 +76,7 @@ export function scanFields(json: string, into: FlatFields): boolean {
     skipSpaces();
     read = pos === length;
   }
-  // A line of very many fields does not leave them all held until the next line.
-  if (into.keys.length > 4096 && (n < 4096 || !read)) {
-    const keep = read ? n : 0;
-    into.keys.length = into.values.length = into.lists.length = keep;
-    into.rawStart.length = into.rawEnd.length = into.memberStart.length = keep;
-  }
+  releaseFields(into, read ? n : 0);
   if (!read) {
     into.size = 0;
     return false;
