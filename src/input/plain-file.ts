@@ -24,37 +24,45 @@ export async function readPlainChunks(
   lines: (data: Buffer, to: number, longFirst: boolean, eof: boolean) => void,
   chunkBytes: number = PLAIN_CHUNK_BYTES,
 ): Promise<void> {
-  // One buffer for the whole file: the unfinished line at the end of a chunk is moved to its front.
+  // Two buffers: the next chunk is read into one while the lines of the other are handed
+  // over, so the thread does not wait for the disk. The unfinished line at the end of a
+  // chunk goes to the front of the buffer the next chunk is read into.
   let buffer = Buffer.allocUnsafe(2 * chunkBytes);
+  let other = Buffer.allocUnsafe(2 * chunkBytes);
   let carried = 0;
   // Inside a line longer than maxLineBytes: its bytes are not kept.
   let skipping = false;
   let position = 0;
-  while (position < end) {
-    signal?.throwIfAborted();
-    if (carried + chunkBytes + 1 > buffer.length) {
-      const larger = Buffer.allocUnsafe(2 * (carried + chunkBytes + 1));
-      buffer.copy(larger, 0, 0, carried);
-      buffer = larger;
+  signal?.throwIfAborted();
+  let next: Promise<{ bytesRead: number }> | null = end > 0 ? handle.read(buffer, 0, Math.min(chunkBytes, end), 0) : null;
+  try {
+    while (next !== null) {
+      const { bytesRead } = await next;
+      next = null;
+      if (bytesRead === 0) break;
+      position += bytesRead;
+      const filled = carried + bytesRead;
+      const lastNl = buffer.lastIndexOf(0x0a, filled - 1);
+      const longFirst = skipping;
+      if (lastNl >= 0) skipping = false;
+      const rest = filled - (lastNl + 1);
+      let carry = 0;
+      // One byte more than the cap may be kept: it can be the `\r` of a line of exactly the cap.
+      if (rest > maxLineBytes + 1) skipping = true;
+      else carry = rest;
+      if (carry + chunkBytes + 1 > other.length) other = Buffer.allocUnsafe(2 * (carry + chunkBytes + 1));
+      buffer.copy(other, 0, lastNl + 1, lastNl + 1 + carry);
+      if (position < end) {
+        signal?.throwIfAborted();
+        next = handle.read(other, carry, Math.min(chunkBytes, end - position), position);
+      }
+      if (lastNl >= 0) lines(buffer, lastNl + 1, longFirst, false);
+      [buffer, other] = [other, buffer];
+      carried = carry;
     }
-    const { bytesRead } = await handle.read(buffer, carried, Math.min(chunkBytes, end - position), position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const filled = carried + bytesRead;
-    const lastNl = buffer.lastIndexOf(0x0a, filled - 1);
-    if (lastNl >= 0) {
-      lines(buffer, lastNl + 1, skipping, false);
-      skipping = false;
-    }
-    const rest = filled - (lastNl + 1);
-    // One byte more than the cap may be kept: it can be the `\r` of a line of exactly the cap.
-    if (rest > maxLineBytes + 1) {
-      skipping = true;
-      carried = 0;
-    } else {
-      buffer.copyWithin(0, lastNl + 1, filled);
-      carried = rest;
-    }
+  } finally {
+    // Stopped by `lines` (or the signal) with a read under way: its outcome no longer matters.
+    next?.catch(() => undefined);
   }
   if (carried > 0 || skipping) {
     buffer[carried] = 0x0a;

@@ -70,3 +70,48 @@ test('lines a caller does not want are not decoded, and still numbered', async (
   );
   assert.deepEqual(seen, [[1, null], [2, 'two'], [3, null], [4, 'four']]);
 });
+
+test('a handler that stops the read while the next chunk is being read: its error comes out, once, and the file closes', async () => {
+  const { open } = await import('node:fs/promises');
+  const { readPlainChunks } = await import('../../../dist/input/plain-file.js');
+  const path = join(dir, 'stop.jsonl');
+  writeFileSync(path, 'line\n'.repeat(1000));
+  const rejections = [];
+  const onRejection = (err) => rejections.push(err);
+  process.on('unhandledRejection', onRejection);
+  const handle = await open(path, 'r');
+  let calls = 0;
+  try {
+    await assert.rejects(
+      readPlainChunks(handle, 5000, 100, undefined, () => {
+        calls++;
+        throw new Error('stop here');
+      }, 64),
+      /stop here/,
+    );
+  } finally {
+    await handle.close();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  process.off('unhandledRejection', onRejection);
+  assert.equal(calls, 1);
+  assert.deepEqual(rejections, []);
+});
+
+test('chunks are handed over whole and in order while the next is read into the other buffer', async () => {
+  const { open } = await import('node:fs/promises');
+  const { readPlainChunks } = await import('../../../dist/input/plain-file.js');
+  const path = join(dir, 'order.jsonl');
+  const text = Array.from({ length: 500 }, (_, i) => `${i}:${'x'.repeat(i % 37)}`).join('\n');
+  writeFileSync(path, text);
+  const handle = await open(path, 'r');
+  let got = '';
+  try {
+    await readPlainChunks(handle, Buffer.byteLength(text), 1000, undefined, (data, to, _long, eof) => {
+      got += data.toString('utf8', 0, eof ? to - 1 : to);
+    }, 97);
+  } finally {
+    await handle.close();
+  }
+  assert.equal(got, text);
+});
