@@ -177,6 +177,15 @@ const KIND_OF_STRUCTURE: Record<StructureKind, ViolationKind> = {
 /** Caches per operation stop growing here; lookups still work, uncached. */
 const MAX_CACHED_OPERATIONS = 50_000;
 
+/** One operation (service and name) of a check: its key, rule and percentile rules, its entry in `checked`. */
+interface Operation {
+  key: string;
+  /** The rule that applies (−1: none, `--max` if given). */
+  rule: number;
+  percentiles: number[];
+  checked: CheckedOperation | null;
+}
+
 /** A violation with its place: its trace's start and first appearance, then its place in the trace. */
 export interface Offered {
   violation: Violation;
@@ -249,8 +258,9 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
   const rulePatterns = rules.map((rule) => compilePattern(rule.pattern));
   const ruleMatched = rules.map(() => false);
   const percentileSamples = percentileRules.map(() => new DurationSamples(exactLimit));
-  const ruleCache = new Map<string, number>();
-  const percentileCache = new Map<string, number[]>();
+  // Each operation met, found again by its service and name (no key built per span).
+  const operationsSeen = new Map<string | null, Map<string | null, Operation>>();
+  let operationsCached = 0;
   const operations = options.baseline ? new OperationDurations(exactLimit, maxOperations) : null;
   let traceCount = 0;
   let spanCount = 0;
@@ -294,58 +304,61 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
     if (span.skew) offerFinding('skew', span, trace, 'starts before or ends after its parent');
   };
 
-  const resolveRule = (key: string, span: Span): number => {
-    let index = ruleCache.get(key);
-    if (index === undefined) {
-      index = ruleSet.resolve(span.service, span.name);
-      for (let i = 0; i < rulePatterns.length; i++) {
-        if (!ruleMatched[i] && matchesPattern(rulePatterns[i]!, span.service, span.name)) ruleMatched[i] = true;
-      }
-      if (ruleCache.size < MAX_CACHED_OPERATIONS) ruleCache.set(key, index);
+  /** The operation of a span: its rule and percentile rules resolved once. */
+  const operationOf = (span: Span): Operation => {
+    const { service, name } = span;
+    let byName = operationsSeen.get(service);
+    let operation = byName?.get(name);
+    if (operation !== undefined) return operation;
+    const rule = ruleSet.resolve(service, name);
+    for (let i = 0; i < rulePatterns.length; i++) {
+      if (!ruleMatched[i] && matchesPattern(rulePatterns[i]!, service, name)) ruleMatched[i] = true;
     }
-    return index;
+    const percentiles: number[] = [];
+    for (let i = 0; i < percentilePatterns.length; i++) if (matchesPattern(percentilePatterns[i]!, service, name)) percentiles.push(i);
+    operation = { key: operationKey(service, name), rule, percentiles, checked: null };
+    if (operationsCached < MAX_CACHED_OPERATIONS) {
+      if (byName === undefined) operationsSeen.set(service, (byName = new Map()));
+      byName.set(name, operation);
+      operationsCached++;
+    }
+    return operation;
   };
 
-  const matchingPercentileRules = (key: string, span: Span): number[] => {
-    let indexes = percentileCache.get(key);
-    if (indexes === undefined) {
-      indexes = [];
-      for (let i = 0; i < percentilePatterns.length; i++) {
-        if (matchesPattern(percentilePatterns[i]!, span.service, span.name)) indexes.push(i);
-      }
-      if (percentileCache.size < MAX_CACHED_OPERATIONS) percentileCache.set(key, indexes);
-    }
-    return indexes;
-  };
-
-  const checkDuration = (key: string, span: Span, trace: Trace): void => {
-    const index = resolveRule(key, span);
+  const checkDuration = (operation: Operation, span: Span, trace: Trace): void => {
+    const index = operation.rule;
     const rule = index >= 0 ? rules[index]! : null;
     const limitNs = rule ? rule.limitNs : maxNs;
     if (limitNs === null) return;
     const label = rule ? rule.pattern : 'max';
-    let pairKey = `${index}\u0000${key}`;
-    let entry = checked.get(pairKey);
-    if (!entry) {
-      const other = checked.size >= maxOperations;
-      if (other) {
-        pairKey = `${index}\u0000\u0001other`;
-        entry = checked.get(pairKey);
+    // Kept on the operation once found: an entry stays in `checked`, and an operation that
+    // went to the "other" bucket (checked full) stays there, as `checked` never shrinks.
+    let entry = operation.checked;
+    if (entry === null) {
+      let pairKey = `${index}\u0000${operation.key}`;
+      let found = checked.get(pairKey);
+      if (!found) {
+        const other = checked.size >= maxOperations;
+        if (other) {
+          pairKey = `${index}\u0000\u0001other`;
+          found = checked.get(pairKey);
+        }
+        if (!found) {
+          found = {
+            kind: rule ? 'rule' : 'max',
+            rule: label,
+            limitNs,
+            service: other ? null : span.service,
+            name: other ? null : span.name,
+            other,
+            spanCount: 0,
+            violationCount: 0,
+            worstNs: 0n,
+          };
+          checked.set(pairKey, found);
+        }
       }
-      if (!entry) {
-        entry = {
-          kind: rule ? 'rule' : 'max',
-          rule: label,
-          limitNs,
-          service: other ? null : span.service,
-          name: other ? null : span.name,
-          other,
-          spanCount: 0,
-          violationCount: 0,
-          worstNs: 0n,
-        };
-        checked.set(pairKey, entry);
-      }
+      entry = operation.checked = found;
     }
     entry.spanCount++;
     if (span.durationNs > entry.worstNs) entry.worstNs = span.durationNs;
@@ -378,12 +391,10 @@ export function createCheckAccumulator(options: CheckOptions = {}): CheckAccumul
         if (span.synthetic) return;
         spanCount++;
         if (span.unfinished) return;
-        const key = operationKey(span.service, span.name);
-        checkDuration(key, span, trace);
-        if (percentileRules.length > 0) {
-          for (const i of matchingPercentileRules(key, span)) percentileSamples[i]!.add(span.durationNs);
-        }
-        operations?.add(key, span.service, span.name, span.durationNs);
+        const operation = operationOf(span);
+        checkDuration(operation, span, trace);
+        for (const i of operation.percentiles) percentileSamples[i]!.add(span.durationNs);
+        operations?.add(operation.key, span.service, span.name, span.durationNs);
       });
     },
 
