@@ -37,7 +37,11 @@ export class OutputWriter {
   /** Queues text (or its UTF-8 bytes); flushes when the queue is large. */
   async write(text: string | Uint8Array): Promise<void> {
     if (this.closed) return;
-    this.buffer.push(text);
+    const last = this.buffer[this.buffer.length - 1];
+    // Bytes right after the last queued bytes in memory (texts read back in one piece) join them, uncopied.
+    if (typeof text !== 'string' && last !== undefined && typeof last !== 'string' && last.buffer === text.buffer && last.byteOffset + last.length === text.byteOffset) {
+      this.buffer[this.buffer.length - 1] = new Uint8Array(last.buffer, last.byteOffset, last.length + text.length);
+    } else this.buffer.push(text);
     this.size += text.length;
     if (this.size >= CHUNK_CHARS) await this.flush();
   }
@@ -52,7 +56,10 @@ export class OutputWriter {
     const parts = this.buffer;
     this.buffer = [];
     this.size = 0;
-    const data = parts.every((p) => typeof p === 'string') ? parts.join('') : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+    const data =
+      parts.length === 1 ? parts[0]! :
+      parts.every((p) => typeof p === 'string') ? parts.join('') :
+      Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
     if (!this.stream.write(data)) await this.waitDrain();
   }
 
