@@ -272,13 +272,15 @@ function scanNumber(path: string, member: number): boolean {
   else return false;
   let integer = true;
   let bigExponent = false;
-  if (text.charCodeAt(pos) === 0x2e) {
+  const dot = text.charCodeAt(pos) === 0x2e ? pos : -1;
+  if (dot >= 0) {
     integer = false;
     if (!isDigit(text.charCodeAt(++pos))) return false;
     while (isDigit(text.charCodeAt(++pos)));
   }
   const e = text.charCodeAt(pos);
-  if (e === 0x65 || e === 0x45) {
+  const exponent = e === 0x65 || e === 0x45;
+  if (exponent) {
     integer = false;
     const s = text.charCodeAt(++pos);
     if (s === 0x2b || s === 0x2d) pos++;
@@ -296,6 +298,7 @@ function scanNumber(path: string, member: number): boolean {
     for (let i = negative ? start + 1 : start; i < pos; i++) value = value * 10 + text.charCodeAt(i) - 0x30;
     return add(path, negative ? -value : value, negative && value === 0 ? -1 : start, member);
   }
+  if (!integer && !exponent && !long) return addDecimal(path, member, start, dot, negative);
   const token = text.slice(start, pos);
   const value = Number(token);
   if (long) {
@@ -303,4 +306,29 @@ function scanNumber(path: string, member: number): boolean {
     if (!changed) changed = changedByParse(token);
   }
   return add(path, value, String(value) === token ? start : -1, member);
+}
+
+/** 10^0 … 10^22: exact as doubles. */
+const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
+
+/**
+ * A number token with a fraction, no exponent and 15 characters at most (`start` to `pos`,
+ * its point at `dot`). Its digits as an integer (below 10^15, exact) divided by a power of
+ * ten is one correctly rounded division: the double Number() reads. With at most 15
+ * significant digits the token is the shortest that reads back as that double, so
+ * JSON.stringify writes it the same unless it ends in a zero or, below 1, needs an
+ * exponent (under 10^-6).
+ */
+function addDecimal(path: string, member: number, start: number, dot: number, negative: boolean): boolean {
+  let digits = 0;
+  for (let i = negative ? start + 1 : start; i < pos; i++) if (i !== dot) digits = digits * 10 + text.charCodeAt(i) - 0x30;
+  const magnitude = digits / POWERS_OF_TEN[pos - dot - 1]!;
+  let raw = text.charCodeAt(pos - 1) === 0x30 ? -1 : start;
+  if (raw >= 0 && dot === (negative ? start + 2 : start + 1) && text.charCodeAt(dot - 1) === 0x30) {
+    // 0.000001 is written as is, 0.0000001 as 1e-7.
+    let zeros = 0;
+    while (text.charCodeAt(dot + 1 + zeros) === 0x30) zeros++;
+    if (zeros > 5) raw = -1;
+  }
+  return add(path, negative ? -magnitude : magnitude, raw, member);
 }

@@ -38,6 +38,15 @@ test('scanFields: a value whose text JSON.stringify would write otherwise is mar
   assert.equal(member6, null);
 });
 
+test('scanFields: decimals read as Number() reads them, their text kept only where JSON.stringify writes it the same', () => {
+  const tokens = ['0.1', '3.604', '-0.5', '-0.0', '1.50', '0.000001', '0.0000015', '-0.0000015', '0.0000001', '0.00000010', '12345678901.234', '-1234567890.1234', '99999999999999.9', '0.30000000000004', '5e-7', '1.5E+3', '123456789012345.6'];
+  for (const token of tokens) {
+    const [[, value, raw]] = scan(`{"n":${token}}`);
+    assert.ok(Object.is(value, Number(token)), `${token}: ${value}`);
+    assert.equal(raw, String(Number(token)) === token ? token : null, token);
+  }
+});
+
 test('scanFields: long numbers as parseJson reads them — exact once one of them would change', () => {
   const plain = scan('{"a":1234567890123456,"b":0.30000000000000004}');
   assert.deepEqual(plain.map(([, v]) => v), [1234567890123456, 0.30000000000000004]);
