@@ -28,6 +28,8 @@ interface Draft {
   complete: boolean;
   decimalIds: boolean;
   order: number;
+  /** The span made of it (buildTrace). */
+  built: Span | null;
 }
 
 interface PendingEvent {
@@ -89,7 +91,8 @@ export class Assembler {
           timeDigits: record.timeDigits,
           name: record.message ?? '',
           fields: record.tags,
-          ...(record.tagsText === undefined ? {} : { fieldsText: record.tagsText }),
+          // Always there, undefined or not: one shape for every event, every span (built with a spread, each took ~4× as long).
+          fieldsText: record.tagsText,
         },
       });
       return first;
@@ -187,6 +190,7 @@ function newDraft(record: LogRecord, order: number): Draft {
     complete: false,
     decimalIds: false,
     order,
+    built: null,
   };
   mergeInto(draft, record);
   return draft;
@@ -250,7 +254,7 @@ function spanFromDraft(traceId: string, d: Draft): Span {
     durationNs,
     startDigits: d.startDigits,
     tags: d.tags,
-    ...(d.tagsText === undefined ? {} : { tagsText: d.tagsText }),
+    tagsText: d.tagsText,
     events: [],
     error: d.error,
     statusMessage: d.statusMessage,
@@ -262,7 +266,7 @@ function spanFromDraft(traceId: string, d: Draft): Span {
     startInferred: startNs === null,
     cycleParentId: null,
     children: [],
-    ...(d.decimalIds ? { decimalIds: true } : {}),
+    decimalIds: d.decimalIds,
   };
 }
 
@@ -277,6 +281,7 @@ function placeholder(traceId: string, spanId: string): Span {
     durationNs: 0n,
     startDigits: 0,
     tags: {},
+    tagsText: undefined,
     events: [],
     error: false,
     statusMessage: null,
@@ -288,6 +293,7 @@ function placeholder(traceId: string, spanId: string): Span {
     startInferred: true,
     cycleParentId: null,
     children: [],
+    decimalIds: false,
   };
 }
 
@@ -302,21 +308,22 @@ export function buildTrace(draft: TraceDraft): Trace {
   const { traceId } = draft;
   const problems: string[] = [];
   const spans: Built[] = [];
-  const byId = new Map<string, Built>();
+  // A span id's span is the first of its drafts' (`spanOf`); placeholders are kept here.
+  const placeheld = new Map<string, Built>();
+  const spanOf = (spanId: string): Built | undefined => draft.spans.get(spanId)?.[0]!.built ?? placeheld.get(spanId);
   // Input order breaks ties between equal start times.
   const orderOf = new Map<Built, number>();
   const byStart = (a: Built, b: Built): number => compareBig(a.startNs, b.startNs) || orderOf.get(a)! - orderOf.get(b)!;
   for (const [spanId, list] of draft.spans) {
-    list.sort((a, b) => a.order - b.order);
+    if (list.length > 1) list.sort((a, b) => a.order - b.order);
     for (const d of list) {
       const span = spanFromDraft(traceId, d);
+      d.built = span;
       orderOf.set(span, d.order);
       spans.push(span);
-      if (!byId.has(spanId)) byId.set(spanId, span);
-      else span.duplicate = true;
     }
     if (list.length > 1) {
-      byId.get(spanId)!.duplicate = true;
+      for (const d of list) d.built!.duplicate = true;
       problems.push(`trace ${shortId(traceId)}: ${list.length} spans share id ${shortId(spanId)}; all kept`);
     }
   }
@@ -329,11 +336,11 @@ export function buildTrace(draft: TraceDraft): Trace {
       rootEvents.push(pending);
       continue;
     }
-    let span = byId.get(pending.spanId);
+    let span = spanOf(pending.spanId);
     if (!span) {
       span = placeholder(traceId, pending.spanId);
       orderOf.set(span, pending.order);
-      byId.set(pending.spanId, span);
+      placeheld.set(pending.spanId, span);
       spans.push(span);
       placeholders.push(span);
     }
@@ -356,11 +363,11 @@ export function buildTrace(draft: TraceDraft): Trace {
       problems.push(`trace ${shortId(traceId)}: span ${shortId(span.spanId)} is its own parent; shown as a root`);
       continue;
     }
-    let parent = byId.get(pid);
+    let parent = spanOf(pid);
     if (!parent) {
       parent = placeholder(traceId, pid);
       orderOf.set(parent, orderOf.get(span)!);
-      byId.set(pid, parent);
+      placeheld.set(pid, parent);
       spans.push(parent);
       placeholders.push(parent);
       roots.push(parent);
@@ -438,7 +445,7 @@ export function buildTrace(draft: TraceDraft): Trace {
   let startNs: bigint | null = null;
   let endNs: bigint | null = null;
   for (const span of spans) {
-    span.children.sort(byStart);
+    if (span.children.length > 1) span.children.sort(byStart);
     if (span.events.length > 1) span.events.sort((a, b) => compareBig(a.timeNs ?? span.startNs, b.timeNs ?? span.startNs));
     const parent = parentOf.get(span);
     if (parent && !span.startInferred && !parent.startInferred && !parent.synthetic && !parent.unfinished) {
