@@ -310,7 +310,7 @@ export function buildTrace(draft: TraceDraft): Trace {
   const spans: Built[] = [];
   // A span id's span is the first of its drafts' (`spanOf`); placeholders are kept here.
   const placeheld = new Map<string, Built>();
-  const spanOf = (spanId: string): Built | undefined => draft.spans.get(spanId)?.[0]!.built ?? placeheld.get(spanId);
+  const spanOf = (spanId: string): Built | undefined => draft.spans.get(spanId)?.[0]?.built ?? placeheld.get(spanId);
   // Input order breaks ties between equal start times.
   const orderOf = new Map<Built, number>();
   const byStart = (a: Built, b: Built): number => compareBig(a.startNs, b.startNs) || orderOf.get(a)! - orderOf.get(b)!;
