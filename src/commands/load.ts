@@ -47,7 +47,7 @@ export interface LoadOptions {
    * long line once, its parts joined: false leaves it unread and uncounted as skipped. A
    * worker thread reads only its share.
    */
-  lineFilter?: (text: string | null, place: number) => boolean;
+  lineFilter?: (text: string | null, place: number, source: string, line: number) => boolean;
   /**
    * Asked before a line is decoded, with its place (0-based, over all files): false leaves
    * it unread (lineFilter is not called). A worker thread decodes only its share's lines.
@@ -65,14 +65,19 @@ export interface LoadOptions {
   fields?: 'text' | 'none';
 }
 
+/** How `readRecords` reads each line of these options. */
+export function lineOptionsOf(options: LoadOptions): LineOptions {
+  const fields = options.fields === 'none' ? false : (options.fields ?? true);
+  return { readDocument: importDocumentRecords, ...options.lineOptions, fields };
+}
+
 /** Reads every source, calling `onRecord` for each record in input order. */
 export async function readRecords(options: LoadOptions, io: Io, diagnostics: Diagnostics, onRecord: (record: LogRecord) => void): Promise<void> {
   if (options.files.length === 0 && io.stdinIsTTY) {
     throw new TracelogError('tracelog.usage', 'no input: name log files, or pipe logs in (e.g. kubectl logs deploy/api | tracelog view)');
   }
   const files = options.files.length > 0 ? options.files : ['-'];
-  const fields = options.fields === 'none' ? false : (options.fields ?? true);
-  const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions, fields };
+  const lineOptions = lineOptionsOf(options);
   const fail = (reason: Parameters<Diagnostics['skip']>[0], source: string, line: number): void => {
     if (options.strict) throw new TracelogError('tracelog.strict', `${source}:${line}: ${describeSkip(reason)}`);
     diagnostics.skip(reason, source, line);
@@ -102,7 +107,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
     };
     // A line read whole, or joined from the parts a container runtime wrote it in (partial-lines.ts).
     const readLogLine = (text: string, source: string, line: number): void => {
-      if (options.lineFilter && !options.lineFilter(text, place)) return;
+      if (options.lineFilter && !options.lineFilter(text, place, source, line)) return;
       const result = readLine(text, source, line, lineOptions);
       if (result === null) return;
       if ('skip' in result) {
@@ -116,7 +121,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
       } else for (const record of result.records) onRecord(record);
     };
     const tooLongLine = (source: string, line: number): void => {
-      if (options.lineFilter && !options.lineFilter(null, place)) return;
+      if (options.lineFilter && !options.lineFilter(null, place, source, line)) return;
       fail('too-long', source, line);
     };
     const partial = new PartialLines(options.maxLineBytes);

@@ -45,7 +45,8 @@ const EVERY = 2;
 
 /**
  * The place (0-based, over all files) of each trace's last line, in the order they come;
- * and which lines the share that found them reads.
+ * which lines the share that found them reads; and the trace of each line whose raw text
+ * names one only, the share's.
  */
 export class TraceEnds {
   private readonly ids: string[];
@@ -53,13 +54,18 @@ export class TraceEnds {
   private next = 0;
 
   constructor(
-    private readonly last: Map<string, number>,
+    /** Trace id → its number in `names` and `last`. */
+    private readonly numbers: Map<string, number>,
+    private readonly names: string[],
+    private readonly last: number[],
     /** Per place: OTHER, MINE or EVERY. */
     private readonly shares: Uint8Array,
+    /** Per place: the number of the one trace a MINE line names. */
+    private readonly traces: Int32Array,
   ) {
-    const entries = [...last].sort((a, b) => a[1] - b[1]);
-    this.ids = entries.map(([id]) => id);
-    this.places = entries.map(([, place]) => place);
+    const order = names.map((_, k) => k).sort((a, b) => last[a]! - last[b]!);
+    this.ids = order.map((k) => names[k]!);
+    this.places = order.map((k) => last[k]!);
   }
 
   /**
@@ -76,10 +82,15 @@ export class TraceEnds {
     return place >= this.shares.length || this.shares[place] === EVERY;
   }
 
+  /** The trace the raw text of the line at `place` names, when it names one only and it is the share's; else null. */
+  traceAt(place: number): string | null {
+    return place < this.shares.length && this.shares[place] === MINE ? this.names[this.traces[place]!]! : null;
+  }
+
   /** True when a record of `traceId` on line `place` comes no later than its trace's end. */
   covers(traceId: string, place: number): boolean {
-    const last = this.last.get(traceId);
-    return last !== undefined && last >= place;
+    const k = this.numbers.get(traceId);
+    return k !== undefined && this.last[k]! >= place;
   }
 
   /** The traces whose last line comes before line `place`, each once, in order of their ends. */
@@ -102,24 +113,46 @@ export async function findTraceEnds(
   io: Io,
   chunkBytes: number = SCAN_BYTES,
 ): Promise<TraceEnds | null> {
-  const last = new Map<string, number>();
+  const numbers = new Map<string, number>();
+  const names: string[] = [];
+  const last: number[] = [];
   let place = -1;
   let shares = new Uint8Array(2 ** 16);
+  let traces = new Int32Array(2 ** 16);
+  /** Notes the line for a trace the share keeps; its number, or −1 for another share's trace. */
+  const note = (id: string): number => {
+    let k = numbers.get(id);
+    if (k === undefined) {
+      if (!keep(id)) return -1;
+      k = names.length;
+      // An id found by a regular expression is a slice of its line, and would keep the line alive.
+      const own = ownCopy(id);
+      numbers.set(own, k);
+      names.push(own);
+      last.push(place);
+    } else last[k] = place;
+    return k;
+  };
   // Which share reads the line: the owner of the one trace its raw text names, else every share.
   const share = (ids: readonly string[]): void => {
     if (place >= shares.length) {
       const larger = new Uint8Array(2 * shares.length);
       larger.set(shares);
       shares = larger;
+      const more = new Int32Array(2 * traces.length);
+      more.set(traces);
+      traces = more;
     }
-    shares[place] = ids.length !== 1 ? EVERY : keep(ids[0]!) ? MINE : OTHER;
+    if (ids.length !== 1) {
+      shares[place] = EVERY;
+      for (const id of ids) note(id);
+      return;
+    }
+    const k = note(ids[0]!);
+    shares[place] = k < 0 ? OTHER : MINE;
+    traces[place] = k;
   };
   let parsed = 0;
-  const note = (id: string): void => {
-    if (last.has(id)) last.set(id, place);
-    // An id found by a regular expression is a slice of its line, and would keep the line alive.
-    else if (keep(id)) last.set(ownCopy(id), place);
-  };
   const countParsed = (): void => {
     if (++parsed > PARSED_FREE && parsed * PARSED_SHARE > place) throw new GiveUp();
   };
@@ -139,8 +172,7 @@ export async function findTraceEnds(
       const plain = await scanPlainFile(file, bytes, options.maxLineBytes, chunkBytes, io.signal, (ids, text, line) => {
         place++;
         share(ids);
-        if (ids.length > 0) for (const id of ids) note(id);
-        else if (text !== null) parse(text(), source, line);
+        if (ids.length === 0 && text !== null) parse(text(), source, line);
       });
       if (plain) continue;
       // Gzip: read the general way.
@@ -159,7 +191,6 @@ export async function findTraceEnds(
           if (isPartialLine(text)) throw new GiveUp();
           const ids = traceIdsIn(text);
           share(ids);
-          for (const id of ids) note(id);
           if (ids.length > 0) return false;
           countParsed();
           return true;
@@ -174,7 +205,7 @@ export async function findTraceEnds(
     if (err instanceof GiveUp) return null;
     throw err;
   }
-  return new TraceEnds(last, shares.subarray(0, place + 1));
+  return new TraceEnds(numbers, names, last, shares.subarray(0, place + 1), traces.subarray(0, place + 1));
 }
 
 /**

@@ -11,12 +11,13 @@ import { setFlagsFromString } from 'node:v8';
 import { Diagnostics } from '../diagnostics.js';
 import type { SkipReason } from '../extract/line.js';
 import type { Io } from '../commands/io.js';
-import { readRecords, type LoadOptions } from '../commands/load.js';
+import { lineOptionsOf, readRecords, type LoadOptions } from '../commands/load.js';
+import { readLine } from '../extract/line.js';
 import { Assembler } from '../trace/assemble.js';
 import { TracelogError } from '../errors.js';
 import { findTraceEnds, type TraceEnds } from './ends.js';
 import { ownerOf, sniffTraceId } from './route.js';
-import type { Trace } from '../types.js';
+import type { LogRecord, Trace } from '../types.js';
 import type { WorkerDiagnostics, WorkerInput } from './protocol.js';
 
 /** Thrown to stop reading when this plan cannot give the one-thread result. */
@@ -82,33 +83,94 @@ async function readLines(
   let lineRecords = 0;
 
   // Skips count once: by the line's owner, or by the first share for a line every share reads.
+  // Held lines are read late: the first skip is the one earliest in the input.
   const diagnostics = new (class extends Diagnostics {
     override skip(reason: SkipReason, source: string, line: number): void {
       if (!owned) return;
-      if (firstSkipSeq < 0) firstSkipSeq = seq;
-      super.skip(reason, source, line);
+      this.skipped[reason]++;
+      if (firstSkipSeq < 0 || seq < firstSkipSeq) {
+        firstSkipSeq = seq;
+        this.firstSkip = { source, line, reason };
+      }
     }
   })();
   const assembler = new Assembler();
+  /**
+   * With the ends, a line whose raw text names one trace, this share's, is held as text
+   * until that trace's last line has gone by, then read with the trace's other lines (and
+   * the records that came for it meanwhile, in input order): what is read for a trace
+   * lives only while its trace is built and written, and dies young, instead of every
+   * record, its tags and its draft living until the trace's end (at 1,000,000 lines most
+   * of the collector's work). Not with `--strict`, whose first bad line must stop the read.
+   */
+  const holds = ends !== null && !input.load.strict;
+  /** Per trace: held lines (text, place) and records (record, order), in input order. */
+  const held = new Map<string, unknown[]>();
+  // Where each file's lines start, over all files: a held line's place gives its file and line.
+  const fileStarts: number[] = [];
+  const fileSources: string[] = [];
+  const lineOptions = lineOptionsOf(input.load);
+  const readHeld = (id: string): void => {
+    const items = held.get(id);
+    if (items === undefined) return;
+    held.delete(id);
+    owned = true;
+    shared = false;
+    for (let i = 0; i < items.length; i += 2) {
+      const item = items[i];
+      if (typeof item !== 'string') {
+        assembler.add(item as LogRecord, items[i + 1] as number);
+        continue;
+      }
+      seq = items[i + 1] as number;
+      let file = fileStarts.length - 1;
+      while (fileStarts[file]! > seq) file--;
+      const source = fileSources[file]!;
+      const line = seq - fileStarts[file]! + 1;
+      const result = readLine(item, source, line, lineOptions);
+      if (result === null) continue;
+      if ('skip' in result) {
+        diagnostics.skip(result.skip, source, line);
+        continue;
+      }
+      let k = 0;
+      for (const record of result.records) {
+        // Its trace may be written already: the raw text misled.
+        if (record.traceId !== id) throw new Fallback('trace id not where the raw text said');
+        assembler.add(record, seq * RECORDS_PER_LINE + Math.min(k++, RECORDS_PER_LINE - 1));
+      }
+    }
+  };
   const options: LoadOptions = {
     ...input.load,
     // With the ends, the lines of other shares are not even decoded.
     ...(ends && count > 1 ? { lineWanted: (place: number) => ends.reads(place) } : {}),
-    lineFilter(text, place) {
-      seq = place;
-      lineRecords = 0;
+    lineFilter(text, place, source, line) {
       if (ends) {
-        for (const id of ends.endedBefore(seq)) {
+        for (const id of ends.endedBefore(place)) {
+          readHeld(id);
           const built = assembler.takeOrdered(id);
           if (built) release!(built);
         }
       }
-      if (count === 1) return true;
+      seq = place;
+      lineRecords = 0;
       if (ends) {
         shared = ends.sharedLine(place);
         owned = !shared || index === 0;
-        return true;
+        // Line 1 is read now: it may open a whole JSON document.
+        const id = holds && text !== null && line > 1 ? ends.traceAt(place) : null;
+        if (id === null) return true;
+        if (fileStarts[fileStarts.length - 1] !== place - line + 1) {
+          fileStarts.push(place - line + 1);
+          fileSources.push(source);
+        }
+        let items = held.get(id);
+        if (items === undefined) held.set(id, (items = []));
+        items.push(text, place);
+        return false;
       }
+      if (count === 1) return true;
       const id = text === null ? null : sniffTraceId(text);
       if (id === null) {
         shared = true;
@@ -127,6 +189,11 @@ async function readLines(
     await readRecords(options, { ...io, stdinIsTTY: false }, diagnostics, (record) => {
       const order = seq * RECORDS_PER_LINE + Math.min(lineRecords++, RECORDS_PER_LINE - 1);
       if (owns(record.traceId)) {
+        const items = holds ? held.get(record.traceId) : undefined;
+        if (items !== undefined) {
+          items.push(record, order);
+          return;
+        }
         // A record after the last line its trace was found on: that trace may be written already.
         // A trace still held has not reached its last line; one that is new here is checked.
         if (assembler.add(record, order) && ends && !ends.covers(record.traceId, seq)) throw new Fallback('trace id not where the raw text said');
@@ -134,6 +201,7 @@ async function readLines(
       // A record of another share's trace on a line only this share read: the raw text misled.
       else if (!shared) throw new Fallback('trace id not where the raw text said');
     });
+    for (const id of [...held.keys()]) readHeld(id);
   } catch (err) {
     if (err instanceof Fallback) return { kind: 'fallback', reason: err.message };
     throw err;

@@ -153,3 +153,28 @@ test('damaged logs (random byte mutations, seeded): a file gives what stdin give
     }
   }
 });
+
+test('lines held until their trace ends: the first skip is the earliest, records of shared lines keep their place', async () => {
+  const t = (ms) => `"time":"2024-05-01T12:00:00.${String(ms).padStart(3, '0')}Z"`;
+  const lines = [
+    `{"trace_id":"a","span_id":"1","name":"root",${t(0)},"duration_ms":50}`,
+    `{"trace_id":"a","span_id":"2","parent_id":"1","name":"work","msg":"start",${t(1)}}`,
+    `{"trace_id":"a","span_id":"3","msg":"broken`,
+    // Two trace keys: every share reads it now; its record joins the held lines of a in place.
+    `{"trace_id":"a","x":{"traceId":"a"},"span_id":"2","msg":"end",${t(9)}}`,
+    `{"trace_id":"b","span_id":"7","msg":"broken too`,
+    `{"trace_id":"b","span_id":"8","name":"other",${t(2)},"duration_ms":1}`,
+    `{"trace_id":"a","span_id":"2","parent_id":"1","name":"again","msg":"start",${t(20)}}`,
+    `{"trace_id":"a","span_id":"2","msg":"end",${t(25)}}`,
+    `{"trace_id":"0000","span_id":"5","duration_ms":1}`,
+  ];
+  const held = join(dir, 'held.jsonl');
+  writeFileSync(held, `${lines.join('\n')}\n`);
+  for (const command of [['convert'], ['view', '--no-follow', '--events'], ['check', '--max', '1ms']]) {
+    const run = await sameAsStdin(command, held, command.join(' '));
+    assert.match(run.stderr, /skipped 3 of 9 lines \(2 not JSON, 1 without trace id\); first at .*held\.jsonl:3/);
+  }
+  const spans = (await runCli(['convert', '--threads', '1', held])).stdout.trim().split('\n').map((line) => JSON.parse(line));
+  // The begin and end lines of span 2 pair up in input order: two spans, 8 ms and 5 ms.
+  assert.deepEqual(spans.filter((s) => s.spanId === '2').map((s) => s.durationMs), [8, 5]);
+});
