@@ -82,9 +82,24 @@ export class TraceEnds {
     return place >= this.shares.length || this.shares[place] === EVERY;
   }
 
-  /** The trace the raw text of the line at `place` names, when it names one only and it is the share's; else null. */
-  traceAt(place: number): string | null {
-    return place < this.shares.length && this.shares[place] === MINE ? this.names[this.traces[place]!]! : null;
+  /** How many traces the share has; each has a number, 0 … count − 1. */
+  get count(): number {
+    return this.names.length;
+  }
+
+  /** The number of the trace the raw text of the line at `place` names, when it names one only and it is the share's; else −1. */
+  traceAt(place: number): number {
+    return place < this.shares.length && this.shares[place] === MINE ? this.traces[place]! : -1;
+  }
+
+  /** The id of the trace numbered `trace`. */
+  idOf(trace: number): string {
+    return this.names[trace]!;
+  }
+
+  /** The number of a trace of the share, or −1. */
+  numberOf(traceId: string): number {
+    return this.numbers.get(traceId) ?? -1;
   }
 
   /** True when a record of `traceId` on line `place` comes no later than its trace's end. */

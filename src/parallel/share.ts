@@ -16,6 +16,7 @@ import { readLine } from '../extract/line.js';
 import { Assembler } from '../trace/assemble.js';
 import { TracelogError } from '../errors.js';
 import { findTraceEnds, type TraceEnds } from './ends.js';
+import { HeldLines } from './held-lines.js';
 import { ownerOf, sniffTraceId } from './route.js';
 import type { LogRecord, Trace } from '../types.js';
 import type { WorkerDiagnostics, WorkerInput } from './protocol.js';
@@ -103,35 +104,30 @@ async function readLines(
    * record, its tags and its draft living until the trace's end (at 1,000,000 lines most
    * of the collector's work). Not with `--strict`, whose first bad line must stop the read.
    */
-  const holds = ends !== null && !input.load.strict;
-  /** Per trace: held lines (text, place) and records (record, order), in input order. */
-  const held = new Map<string, unknown[]>();
+  const held = ends !== null && !input.load.strict ? new HeldLines(ends.count) : null;
   // Where each file's lines start, over all files: a held line's place gives its file and line.
   const fileStarts: number[] = [];
   const fileSources: string[] = [];
   const lineOptions = lineOptionsOf(input.load);
-  const readHeld = (id: string): void => {
-    const items = held.get(id);
-    if (items === undefined) return;
-    held.delete(id);
+  /** Reads what is held for a trace: lines (text at a place) and records (at an order). */
+  const readHeld = (id: string, trace: number): void => {
     owned = true;
     shared = false;
-    for (let i = 0; i < items.length; i += 2) {
-      const item = items[i];
-      if (typeof item !== 'string') {
-        assembler.add(item as LogRecord, items[i + 1] as number);
-        continue;
+    held!.take(trace, (value, place) => {
+      if (typeof value !== 'string') {
+        assembler.add(value as LogRecord, place);
+        return;
       }
-      seq = items[i + 1] as number;
+      seq = place;
       let file = fileStarts.length - 1;
       while (fileStarts[file]! > seq) file--;
       const source = fileSources[file]!;
       const line = seq - fileStarts[file]! + 1;
-      const result = readLine(item, source, line, lineOptions);
-      if (result === null) continue;
+      const result = readLine(value, source, line, lineOptions);
+      if (result === null) return;
       if ('skip' in result) {
         diagnostics.skip(result.skip, source, line);
-        continue;
+        return;
       }
       let k = 0;
       for (const record of result.records) {
@@ -139,7 +135,7 @@ async function readLines(
         if (record.traceId !== id) throw new Fallback('trace id not where the raw text said');
         assembler.add(record, seq * RECORDS_PER_LINE + Math.min(k++, RECORDS_PER_LINE - 1));
       }
-    }
+    });
   };
   const options: LoadOptions = {
     ...input.load,
@@ -148,7 +144,7 @@ async function readLines(
     lineFilter(text, place, source, line) {
       if (ends) {
         for (const id of ends.endedBefore(place)) {
-          readHeld(id);
+          if (held) readHeld(id, ends.numberOf(id));
           const built = assembler.takeOrdered(id);
           if (built) release!(built);
         }
@@ -159,15 +155,13 @@ async function readLines(
         shared = ends.sharedLine(place);
         owned = !shared || index === 0;
         // Line 1 is read now: it may open a whole JSON document.
-        const id = holds && text !== null && line > 1 ? ends.traceAt(place) : null;
-        if (id === null) return true;
+        const trace = held && text !== null && line > 1 ? ends.traceAt(place) : -1;
+        if (trace < 0) return true;
         if (fileStarts[fileStarts.length - 1] !== place - line + 1) {
           fileStarts.push(place - line + 1);
           fileSources.push(source);
         }
-        let items = held.get(id);
-        if (items === undefined) held.set(id, (items = []));
-        items.push(text, place);
+        held!.add(trace, text, place);
         return false;
       }
       if (count === 1) return true;
@@ -189,9 +183,9 @@ async function readLines(
     await readRecords(options, { ...io, stdinIsTTY: false }, diagnostics, (record) => {
       const order = seq * RECORDS_PER_LINE + Math.min(lineRecords++, RECORDS_PER_LINE - 1);
       if (owns(record.traceId)) {
-        const items = holds ? held.get(record.traceId) : undefined;
-        if (items !== undefined) {
-          items.push(record, order);
+        const trace = held ? ends!.numberOf(record.traceId) : -1;
+        if (trace >= 0 && held!.holds(trace)) {
+          held!.add(trace, record, order);
           return;
         }
         // A record after the last line its trace was found on: that trace may be written already.
@@ -201,7 +195,7 @@ async function readLines(
       // A record of another share's trace on a line only this share read: the raw text misled.
       else if (!shared) throw new Fallback('trace id not where the raw text said');
     });
-    for (const id of [...held.keys()]) readHeld(id);
+    if (held) for (const trace of held.traces()) readHeld(ends!.idOf(trace), trace);
   } catch (err) {
     if (err instanceof Fallback) return { kind: 'fallback', reason: err.message };
     throw err;
