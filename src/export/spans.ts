@@ -10,7 +10,10 @@ import { formatDecimal } from '../extract/decimal.js';
 import { formatRfc3339 } from '../extract/time.js';
 import { walkSpans } from '../trace/walk.js';
 
-const str = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
+/** A string JSON.stringify writes as it is, between quotes: nothing to escape, no UTF-16 surrogate. */
+const PLAIN = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/;
+/** A string as JSON (null as null); a plain one is quoted without JSON.stringify's copy. */
+const str = (value: string | null): string => (value === null ? 'null' : PLAIN.test(value) ? `"${value}"` : JSON.stringify(value));
 
 /** Milliseconds as exact decimal text from integer nanoseconds. */
 export function durationMsText(ns: bigint): string {
