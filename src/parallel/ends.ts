@@ -14,7 +14,7 @@ import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import type { Io } from '../commands/io.js';
 import { readRecords, type LoadOptions } from '../commands/load.js';
-import { TRACE_KEY, traceIdsIn } from './route.js';
+import { nextTraceKey, traceIdsIn } from './route.js';
 import { readLine, type LineOptions } from '../extract/line.js';
 import { importDocumentRecords } from '../extract/import-document.js';
 import { sourceName } from '../input/read-lines.js';
@@ -250,18 +250,18 @@ async function scanPlainFile(
     const lines = (data: Buffer, to: number, longFirst: boolean, eof: boolean): void => {
       // Latin-1 keeps one character per byte: ids and keys are ASCII, and positions are byte offsets.
       const text = data.toString('latin1', 0, to);
-      TRACE_KEY.lastIndex = 0;
-      let match = TRACE_KEY.exec(text);
+      let match = nextTraceKey(text, 0);
       eachLine(data, to, longFirst, eof, maxLineBytes, (start, nl, stop, tooLong) => {
         const ids: string[] = [];
         let unsure = false;
         while (match !== null && match.index < nl) {
-          if (match.index + match[0].length > nl) {
+          let after = match.index + match[0].length;
+          if (after > nl) {
             // Across a newline: this line is read whole, and the next scanned from its start.
             unsure = true;
-            TRACE_KEY.lastIndex = nl + 1;
+            after = nl + 1;
           } else ids.push(match[2] ?? match[3]!);
-          match = TRACE_KEY.exec(text);
+          match = nextTraceKey(text, after);
         }
         line++;
         // A part of a long line (CRI, Docker): its record comes with the line's last part.
