@@ -25,24 +25,58 @@ function eventJson(event: SpanEvent, span: Span): string {
   return `{"time":${str(time)},"name":${str(event.name)},"fields":${event.fieldsText ?? stringifyJson(event.fields)}}`;
 }
 
-/** The span's own keys, without the closing brace (so `traces` can add children). */
+/** Pushes a string as JSON (null as null); a plain one between quotes, uncopied. */
+function pushString(out: string[], value: string | null): void {
+  if (value === null) out.push('null');
+  else if (PLAIN.test(value)) out.push('"', value, '"');
+  else out.push(JSON.stringify(value));
+}
+
+/**
+ * Pushes the span's own keys, without the closing brace (so `traces` can add children), as
+ * pieces for one join: a span written by concatenation was dozens of intermediate strings.
+ */
+function pushSpanBody(out: string[], span: Span): void {
+  out.push('{"traceId":');
+  pushString(out, span.traceId);
+  out.push(',"spanId":');
+  pushString(out, span.spanId);
+  out.push(',"parentId":');
+  pushString(out, span.parentId);
+  out.push(',"name":');
+  pushString(out, span.name);
+  out.push(',"service":');
+  pushString(out, span.service);
+  out.push(',"startTime":"', formatRfc3339(span.startNs, span.startDigits), '","durationMs":', durationMsText(span.durationNs));
+  out.push(',"tags":', span.tagsText ?? stringifyJson(span.tags), ',"events":[');
+  for (let i = 0; i < span.events.length; i++) {
+    if (i > 0) out.push(',');
+    out.push(eventJson(span.events[i]!, span));
+  }
+  out.push(']');
+  if (span.error) out.push(',"error":true');
+  if (span.statusMessage !== null) {
+    out.push(',"statusMessage":');
+    pushString(out, span.statusMessage);
+  }
+  if (span.kind !== null) out.push(',"kind":"', span.kind, '"');
+  if (span.synthetic) out.push(',"synthetic":true');
+  if (span.skew) out.push(',"skew":true');
+  if (span.duplicate) out.push(',"duplicate":true');
+  if (span.unfinished) out.push(',"unfinished":true');
+  if (span.startInferred) out.push(',"startInferred":true');
+  if (span.cycleParentId !== null) {
+    out.push(',"cycleParentId":');
+    pushString(out, span.cycleParentId);
+  }
+  if (span.decimalIds) out.push(',"decimalIds":true');
+}
+
+/** The span's own keys, without the closing brace. */
 function spanBody(span: Span): string {
-  let out =
-    `{"traceId":${str(span.traceId)},"spanId":${str(span.spanId)},"parentId":${str(span.parentId)}` +
-    `,"name":${str(span.name)},"service":${str(span.service)}` +
-    `,"startTime":${str(formatRfc3339(span.startNs, span.startDigits))},"durationMs":${durationMsText(span.durationNs)}` +
-    `,"tags":${span.tagsText ?? stringifyJson(span.tags)},"events":[${span.events.map((e) => eventJson(e, span)).join(',')}]`;
-  if (span.error) out += ',"error":true';
-  if (span.statusMessage !== null) out += `,"statusMessage":${str(span.statusMessage)}`;
-  if (span.kind !== null) out += `,"kind":${str(span.kind)}`;
-  if (span.synthetic) out += ',"synthetic":true';
-  if (span.skew) out += ',"skew":true';
-  if (span.duplicate) out += ',"duplicate":true';
-  if (span.unfinished) out += ',"unfinished":true';
-  if (span.startInferred) out += ',"startInferred":true';
-  if (span.cycleParentId !== null) out += `,"cycleParentId":${str(span.cycleParentId)}`;
-  if (span.decimalIds) out += ',"decimalIds":true';
-  return out;
+  const out: string[] = [];
+  pushSpanBody(out, span);
+  return out.join('');
 }
 
 /** One span as a JSON line (no newline). */
@@ -55,6 +89,22 @@ export function traceToSpanLines(trace: Trace): string[] {
   const lines: string[] = [];
   walkSpans(trace, (span) => lines.push(spanToJson(span)));
   return lines;
+}
+
+/** Pieces of the trace being written, used again from trace to trace. */
+const pieces: string[] = [];
+
+/** Every span of a trace as JSON lines, each ending in a newline, in one text. */
+export function traceToSpansText(trace: Trace): string {
+  try {
+    walkSpans(trace, (span) => {
+      pushSpanBody(pieces, span);
+      pieces.push('}\n');
+    });
+    return pieces.join('');
+  } finally {
+    pieces.length = 0;
+  }
 }
 
 /** A whole trace as one JSON text, spans nested under `children`. */

@@ -599,8 +599,10 @@ function fieldsText(flat: FlatFields, obj: JsonObject | null): string | undefine
   if (obj !== null && Array.isArray(obj.Attributes)) return undefined;
   const { keys, values, size, text, rawStart, rawEnd, memberStart } = flat;
   // Joined at the end into one flat string of its own (text built with + would be a rope,
-  // several times larger, and keep the line's text alive).
-  const parts: string[] = ['{'];
+  // several times larger, and keep the line's text alive); the array is used again.
+  const parts = TAG_PARTS;
+  parts.length = 0;
+  parts.push('{');
   // Members written in the line as JSON.stringify writes them, one after the other, are copied at once.
   let runStart = -1;
   let runEnd = -1;
@@ -628,8 +630,13 @@ function fieldsText(flat: FlatFields, obj: JsonObject | null): string | undefine
   }
   if (runStart >= 0) part(text!.slice(runStart, runEnd));
   parts.push('}');
-  return parts.join('');
+  const joined = parts.join('');
+  parts.length = 0;
+  return joined;
 }
+
+/** The pieces of the tags text being built (fieldsText). */
+const TAG_PARTS: string[] = [];
 
 /** Go stdouttrace writes `Resource` and `Attributes` as [{Key, Value:{Type, Value}}]. */
 function goKeyValues(value: JsonValue | undefined): Array<[string, JsonValue]> {

@@ -5,7 +5,7 @@
  */
 import { toJaegerTrace } from '../export/jaeger.js';
 import { otlpSpanLines } from '../export/otlp.js';
-import { traceToJson, traceToSpanLines } from '../export/spans.js';
+import { traceToJson, traceToSpansText } from '../export/spans.js';
 import { toZipkinSpans } from '../export/zipkin.js';
 import { OperationSummaries } from '../render/summary.js';
 import { renderWaterfall } from '../render/waterfall.js';
@@ -129,7 +129,7 @@ function emptyChunk(): TextChunk {
 export function traceText(output: TextOutput, trace: Trace): string | null {
   switch (output.kind) {
     case 'spans':
-      return linesText(traceToSpanLines(trace));
+      return traceToSpansText(trace);
     case 'trace-json':
       return `${traceToJson(trace)}\n`;
     case 'zipkin': {
