@@ -12,7 +12,7 @@ export const PLAIN_CHUNK_BYTES = 2 ** 20;
 
 /**
  * Calls `lines(data, to, longFirst, eof)` with whole lines `data[0, to)`, each ending
- * with a newline byte, up to byte `end` of the file. `longFirst`: the first of them is
+ * with a newline byte, from byte `start` (the start of a line) up to byte `end` of the file. `longFirst`: the first of them is
  * the end of a line longer than `maxLineBytes` whose head was not kept (the line is too
  * long). `eof`: the newline at `to − 1` was added after a last line that had none.
  */
@@ -23,6 +23,7 @@ export async function readPlainChunks(
   signal: AbortSignal | undefined,
   lines: (data: Buffer, to: number, longFirst: boolean, eof: boolean) => void,
   chunkBytes: number = PLAIN_CHUNK_BYTES,
+  start = 0,
 ): Promise<void> {
   // Two buffers: the next chunk is read into one while the lines of the other are handed
   // over, so the thread does not wait for the disk. The unfinished line at the end of a
@@ -32,9 +33,9 @@ export async function readPlainChunks(
   let carried = 0;
   // Inside a line longer than maxLineBytes: its bytes are not kept.
   let skipping = false;
-  let position = 0;
+  let position = start;
   signal?.throwIfAborted();
-  let next: Promise<{ bytesRead: number }> | null = end > 0 ? handle.read(buffer, 0, Math.min(chunkBytes, end), 0) : null;
+  let next: Promise<{ bytesRead: number }> | null = end > start ? handle.read(buffer, 0, Math.min(chunkBytes, end - start), start) : null;
   try {
     while (next !== null) {
       const { bytesRead } = await next;

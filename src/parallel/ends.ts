@@ -9,6 +9,7 @@
  * held has not reached its end): one after its trace's end means the raw text misled,
  * and the caller reads again without them.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
@@ -108,6 +109,13 @@ export class TraceEnds {
     return k !== undefined && this.last[k]! >= place;
   }
 
+  /** What a range's scan found, for every share (made with a `keep` that keeps every trace). */
+  toPart(): EndsPart {
+    const traces = new Int32Array(this.shares.length);
+    for (let place = 0; place < traces.length; place++) traces[place] = this.shares[place] === MINE ? this.traces[place]! : -1;
+    return { lines: traces.length, names: this.names, last: this.last, traces };
+  }
+
   /** The traces whose last line comes before line `place`, each once, in order of their ends. */
   endedBefore(place: number): readonly string[] {
     const from = this.next;
@@ -127,6 +135,8 @@ export async function findTraceEnds(
   keep: (traceId: string) => boolean,
   io: Io,
   chunkBytes: number = SCAN_BYTES,
+  /** Only the lines of the one file that start in these bytes (`start` is a line's start). */
+  range?: FileRange,
 ): Promise<TraceEnds | null> {
   const numbers = new Map<string, number>();
   const names: string[] = [];
@@ -178,18 +188,19 @@ export async function findTraceEnds(
     const result = readLine(text, source, line, lineOptions);
     if (result === null) return;
     if ('records' in result) for (const record of result.records) note(record.traceId);
-    else if (line === 1 && result.skip === 'not-json' && /^\uFEFF?\s*[[{]/.test(text)) throw new GiveUp();
+    else if (line === 1 && !range?.start && result.skip === 'not-json' && /^\uFEFF?\s*[[{]/.test(text)) throw new GiveUp();
   };
   try {
     for (const [index, file] of options.files.entries()) {
       const bytes = options.fileBytes?.[index];
       const source = sourceName(file);
-      const plain = await scanPlainFile(file, bytes, options.maxLineBytes, chunkBytes, io.signal, (ids, text, line) => {
+      const plain = await scanPlainFile(file, range?.end ?? bytes, options.maxLineBytes, chunkBytes, io.signal, (ids, text, line) => {
         place++;
         share(ids);
         if (ids.length === 0 && text !== null) parse(text(), source, line);
-      });
+      }, range?.start);
       if (plain) continue;
+      if (range) return null;
       // Gzip: read the general way.
       const scan: LoadOptions = {
         ...options,
@@ -237,6 +248,7 @@ async function scanPlainFile(
   chunkBytes: number,
   signal: AbortSignal | undefined,
   visit: (ids: string[], text: (() => string) | null, line: number) => void,
+  start = 0,
 ): Promise<boolean> {
   let handle: FileHandle;
   try {
@@ -271,7 +283,7 @@ async function scanPlainFile(
       });
     };
     if (await isGzip(handle)) return false;
-    await readPlainChunks(handle, end, maxLineBytes, signal, lines, chunkBytes);
+    await readPlainChunks(handle, end, maxLineBytes, signal, lines, chunkBytes, start);
     return true;
   } catch (err) {
     if (signal?.aborted) throw new TracelogError('tracelog.interrupted', 'interrupted', Number(signal.reason) || 130);
@@ -290,4 +302,99 @@ function isPart(data: Buffer, text: string, start: number, stop: number): boolea
   const c = data[start]!;
   if (c >= 0x30 && c <= 0x39) return isPartialLine(text.slice(start, Math.min(stop, start + 64)));
   return c === 0x7b && stop - start >= 4096 && data[start + 2] === 0x6c /* {"l */ && isPartialLine(data.toString('utf8', start, stop));
+}
+
+/** Bytes of one file: from `start` (a line's start) to `end`. */
+export interface FileRange {
+  start: number;
+  end: number;
+}
+
+/** What the first pass found over one range of a file's lines (`TraceEnds.toPart`). */
+export interface EndsPart {
+  lines: number;
+  /** Every trace named, in order of first appearance. */
+  names: string[];
+  /** The place in the range of each one's last line. */
+  last: number[];
+  /** Per place in the range: the one trace its raw text names (its number in `names`), or −1. */
+  traces: Int32Array;
+}
+
+/** Bytes read at a time while looking for where a range starts. */
+const BOUNDARY_BYTES = 2 ** 16;
+
+/**
+ * Splits the first `size` bytes of a plain file into `count` ranges, each starting where a
+ * line starts (a range can be empty under a very long line): the first about `firstShare`
+ * of the bytes, the others equal. Every share finds the same ranges: the file's bytes up to
+ * `size` do not change while it is read.
+ */
+export function splitRanges(file: string, size: number, count: number, firstShare = 1 / count): FileRange[] {
+  const starts = [0];
+  const first = Math.floor(size * firstShare);
+  const fd = openSync(file, 'r');
+  try {
+    const buffer = Buffer.allocUnsafe(BOUNDARY_BYTES);
+    for (let k = 1; k < count; k++) {
+      // The first line starting at or after k/count of the bytes.
+      let at = Math.max(starts[k - 1]!, first + Math.floor(((k - 1) * (size - first)) / (count - 1)));
+      let found = at === 0 ? 0 : -1;
+      for (let from = at - 1; found < 0 && from < size; from += BOUNDARY_BYTES) {
+        const n = readSync(fd, buffer, 0, Math.min(BOUNDARY_BYTES, size - from), from);
+        if (n === 0) break;
+        const nl = buffer.subarray(0, n).indexOf(0x0a);
+        if (nl >= 0) found = from + nl + 1;
+      }
+      at = found < 0 ? size : found;
+      starts.push(at);
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return starts.map((start, k) => ({ start, end: k + 1 < count ? starts[k + 1]! : size }));
+}
+
+/**
+ * The ends as share `keep` sees them, from every range's part in file order; null when a
+ * range's scan gave up.
+ */
+export function mergeEnds(parts: ReadonlyArray<EndsPart | null>, keep: (traceId: string) => boolean): TraceEnds | null {
+  if (parts.some((part) => part === null)) return null;
+  const numbers = new Map<string, number>();
+  const names: string[] = [];
+  const last: number[] = [];
+  let total = 0;
+  for (const part of parts) total += part!.lines;
+  const shares = new Uint8Array(total);
+  const traces = new Int32Array(total);
+  let offset = 0;
+  for (const part of parts as EndsPart[]) {
+    // Each trace of the range: its number here, or −1 for another share's.
+    const number = new Int32Array(part.names.length);
+    for (let j = 0; j < part.names.length; j++) {
+      const id = part.names[j]!;
+      let k = numbers.get(id);
+      if (k === undefined) {
+        if (!keep(id)) {
+          number[j] = -1;
+          continue;
+        }
+        k = names.length;
+        numbers.set(id, k);
+        names.push(id);
+        last.push(0);
+      }
+      last[k] = offset + part.last[j]!;
+      number[j] = k;
+    }
+    for (let place = 0; place < part.lines; place++) {
+      const t = part.traces[place]!;
+      const k = t < 0 ? -2 : number[t]!;
+      shares[offset + place] = k === -2 ? EVERY : k < 0 ? OTHER : MINE;
+      if (k >= 0) traces[offset + place] = k;
+    }
+    offset += part.lines;
+  }
+  return new TraceEnds(numbers, names, last, shares, traces);
 }

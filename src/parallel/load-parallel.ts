@@ -18,11 +18,12 @@ import type { LoadOptions } from '../commands/load.js';
 import type { OperationSummaries, OperationSummariesState } from '../render/summary.js';
 import type { Trace } from '../types.js';
 import { decodeLossless } from './lossless.js';
-import { readShare, tightHeap, type Share } from './share.js';
+import { readShare, tightHeap, type ExchangeEnds, type Share } from './share.js';
+import type { EndsPart } from './ends.js';
 import { HeldTexts, MEMORY_BYTES } from './held.js';
 import { openSpill } from './spill.js';
 import { chunkTexts, compareStart, noteProblems, problemsInOrder, type TextOutput, Written } from './written.js';
-import type { Ordered, OrderedProblems, PartMessage, PartOutput, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
+import type { EndsMessage, Ordered, OrderedProblems, PartMessage, PartOutput, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
 /** With `--threads auto`, inputs smaller than this are read in one thread (workers take ~50 ms to start). */
 export const AUTO_MIN_BYTES = 16 * 2 ** 20;
@@ -108,6 +109,9 @@ interface WorkerState {
 class WorkerPool {
   readonly states: WorkerState[] = [];
   fallback = false;
+  /** The shares' parts of the first pass, by share (undefined: not yet come); relayed to every worker once all are in. */
+  private readonly endsParts: Array<EndsPart | null | undefined>;
+  private endsRelayed = false;
   private failure: unknown = null;
   private wake: (() => void) | null = null;
   private readonly onAbort: () => void;
@@ -125,6 +129,7 @@ class WorkerPool {
     onChunk: (chunk: TextChunk) => void = () => undefined,
   ) {
     const load = loadOf(options);
+    this.endsParts = new Array<EndsPart | null | undefined>(count).fill(undefined);
     for (let index = first; index < count; index++) {
       const input: WorkerInput = { index, count, load, output };
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
@@ -155,6 +160,10 @@ class WorkerPool {
               this.fail(err);
             }
             break;
+          case 'ends-part':
+            this.endsParts[index] = message.part;
+            this.relayEnds();
+            break;
           case 'fallback':
             this.fallback = true;
             state.ended = true;
@@ -174,6 +183,22 @@ class WorkerPool {
     if (io.signal?.aborted) this.onAbort();
     else io.signal?.addEventListener('abort', this.onAbort, { once: true });
   }
+
+  /** Sends every share's part of the first pass to the workers, once all have come. */
+  private relayEnds(): void {
+    if (this.endsRelayed || this.endsParts.some((part) => part === undefined)) return;
+    this.endsRelayed = true;
+    const message: EndsMessage = { kind: 'ends', parts: this.endsParts as Array<EndsPart | null> };
+    for (const state of this.states) state.worker.postMessage(message);
+  }
+
+  /** For share 0 read in this thread: gives its part, and every share's once the workers' have come. */
+  readonly exchange: ExchangeEnds = async (part) => {
+    this.endsParts[0] = part;
+    this.relayEnds();
+    await this.until(() => this.endsRelayed);
+    return this.endsParts as Array<EndsPart | null>;
+  };
 
   private fail(err: unknown): void {
     this.failure ??= err;
@@ -313,7 +338,7 @@ export async function streamTextsInWorkers(
   let here: Share;
   const written = new Written(output, (start, order, text, problems) => held.add(start, order, text, problems));
   try {
-    here = await readShare({ index: 0, count, load: loadOf(options), output }, io, (built) => written.add(built));
+    here = await readShare({ index: 0, count, load: loadOf(options), output }, io, (built) => written.add(built), pool.exchange);
     if (here.kind === 'read') {
       written.finish();
       await pool.until(() => pool.fallback || pool.states.every((s) => s.ended));

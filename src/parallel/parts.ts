@@ -9,7 +9,7 @@ import { createStatsAccumulator } from '../trace/stats.js';
 import type { Io } from '../commands/io.js';
 import type { Trace } from '../types.js';
 import type { OrderedProblems, PartMessage, PartOutput, WorkerInput } from './protocol.js';
-import { readShare } from './share.js';
+import { readShare, type ExchangeEnds } from './share.js';
 import { noteProblems } from './written.js';
 
 interface Part {
@@ -34,13 +34,18 @@ function createPart(output: PartOutput): Part {
  * Reads a worker thread's share, each trace going into the part as it ends: the part and
  * the problems of the share's traces; or the one-thread reader is needed.
  */
-export async function readPart(input: WorkerInput & { output: PartOutput }, io: Io): Promise<PartMessage | { kind: 'fallback'; reason: string }> {
+export async function readPart(input: WorkerInput & { output: PartOutput }, io: Io, exchange?: ExchangeEnds): Promise<PartMessage | { kind: 'fallback'; reason: string }> {
   const part = createPart(input.output);
   const problems: OrderedProblems = { starts: [], orders: [], lists: [] };
-  const share = await readShare(input, io, ([trace, order]) => {
-    noteProblems(problems, trace, order);
-    part.add(trace, order);
-  });
+  const share = await readShare(
+    input,
+    io,
+    ([trace, order]) => {
+      noteProblems(problems, trace, order);
+      part.add(trace, order);
+    },
+    exchange,
+  );
   if (share.kind === 'fallback') return share;
   return { kind: 'part', diag: share.diag, state: part.toState(), problems, lossless: [] };
 }

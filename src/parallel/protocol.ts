@@ -11,6 +11,7 @@ import type { OperationSummariesState } from '../render/summary.js';
 import type { WaterfallOptions } from '../render/waterfall.js';
 import type { SelectOptions, SlowestState } from '../trace/select.js';
 import type { Trace } from '../types.js';
+import type { EndsPart } from './ends.js';
 
 /**
  * What a worker gives back: trace objects, or each trace written as text — span
@@ -99,4 +100,12 @@ export type WorkerMessage =
   | TextChunk
   /** The input needs the one-thread reader (a whole JSON document, a misleading line). */
   | { kind: 'fallback'; reason: string }
-  | { kind: 'error'; message: string };
+  | { kind: 'error'; message: string }
+  /** The worker's part of the first pass (null: its scan gave up); answered by an EndsMessage. */
+  | { kind: 'ends-part'; part: EndsPart | null };
+
+/** Every share's part of the first pass, in file order, sent to each worker. */
+export interface EndsMessage {
+  kind: 'ends';
+  parts: Array<EndsPart | null>;
+}

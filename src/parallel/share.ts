@@ -7,6 +7,7 @@
  * (check, stats), go as soon as their last line has gone by (ends.ts), so only the
  * traces in flight are held as objects.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { Diagnostics } from '../diagnostics.js';
 import type { SkipReason } from '../extract/line.js';
@@ -15,7 +16,7 @@ import { lineOptionsOf, readRecords, type LoadOptions } from '../commands/load.j
 import { readLine } from '../extract/line.js';
 import { Assembler } from '../trace/assemble.js';
 import { TracelogError } from '../errors.js';
-import { findTraceEnds, type TraceEnds } from './ends.js';
+import { findTraceEnds, mergeEnds, splitRanges, type EndsPart, type TraceEnds } from './ends.js';
 import { HeldLines } from './held-lines.js';
 import { ownerOf, sniffTraceId } from './route.js';
 import type { LogRecord, Trace } from '../types.js';
@@ -41,10 +42,10 @@ export type Share =
  * first appearance) as soon as its last line has gone by; without, all are in the
  * assembler at the end.
  */
-export async function readShare(input: WorkerInput, io: Io, release?: (built: readonly [Trace, number]) => void): Promise<Share> {
+export async function readShare(input: WorkerInput, io: Io, release?: (built: readonly [Trace, number]) => void, exchange?: ExchangeEnds): Promise<Share> {
   const { index, count } = input;
   const owns = (traceId: string): boolean => count === 1 || ownerOf(traceId, count) === index;
-  const ends = release && (await findTraceEnds(input.load, owns, io));
+  const ends = release && (await findEnds(input, owns, io, exchange));
   // In one thread, without the ends nothing is gained over the plain reader.
   if (count === 1 && !ends) return { kind: 'fallback', reason: 'trace ends not found' };
   // Worker threads share the process's flags: the main thread sets them for all (load-parallel.ts).
@@ -54,6 +55,56 @@ export async function readShare(input: WorkerInput, io: Io, release?: (built: re
     return await readLines(input, io, owns, ends ?? null, release ?? null);
   } finally {
     if (tight) tightHeap(false);
+  }
+}
+
+/**
+ * Hands this share's part of the first pass to the others and gives back every share's,
+ * in file order (load-parallel.ts and worker.ts pass them through the main thread).
+ */
+export type ExchangeEnds = (part: EndsPart | null) => Promise<Array<EndsPart | null>>;
+
+/**
+ * The trace ends as this share sees them. With several shares of one plain file and a way
+ * to exchange parts, each share scans its own range of the file's lines and the ranges'
+ * parts are put together by every share, instead of each scanning the whole file.
+ */
+async function findEnds(input: WorkerInput, owns: (traceId: string) => boolean, io: Io, exchange?: ExchangeEnds): Promise<TraceEnds | null> {
+  const { load, index, count } = input;
+  const size = load.fileBytes?.[0];
+  if (!exchange || count === 1 || load.files.length !== 1 || size === undefined || !isPlainFile(load.files[0]!)) return findTraceEnds(load, owns, io);
+  const range = splitRanges(load.files[0]!, size, count, firstShare(input.output, size, count))[index]!;
+  const mine = await findTraceEnds(load, () => true, io, undefined, range);
+  return mergeEnds(await exchange(mine?.toPart() ?? null), owns);
+}
+
+/** About how long a worker thread takes to start, in seconds, and how fast the first pass scans, in bytes a second. */
+const WORKER_START_S = 0.1;
+const SCAN_BYTES_PER_S = 350e6;
+
+/**
+ * The part of the file share 0 scans. Where it is read in the main thread (traces written
+ * as text), it does not wait for a worker to start: it takes more, so both parts end
+ * together. Every share works this out from the same input.
+ */
+function firstShare(output: WorkerInput['output'], size: number, count: number): number {
+  if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats' || output.kind === 'slowest') return 1 / count;
+  // Share 0 scans for f·T, each worker for s + (1 − f)·T / (count − 1) (T: the whole scan, s: a start).
+  const wholeS = size / SCAN_BYTES_PER_S;
+  return Math.min(0.75, 2 / count, (1 + ((count - 1) * WORKER_START_S) / wholeS) / count);
+}
+
+/** True when a file can be opened and does not start with gzip's magic bytes. */
+function isPlainFile(file: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    const magic = Buffer.alloc(2);
+    return !(readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 

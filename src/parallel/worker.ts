@@ -8,9 +8,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
 import { encodeLossless } from './lossless.js';
-import type { WorkerInput, WorkerMessage } from './protocol.js';
+import type { EndsMessage, WorkerInput, WorkerMessage } from './protocol.js';
 import { readPart } from './parts.js';
-import { readShare } from './share.js';
+import { readShare, type ExchangeEnds } from './share.js';
 import { Chunker, Written } from './written.js';
 
 async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?: ArrayBuffer[]) => void): Promise<void> {
@@ -29,7 +29,7 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
   }
   if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats' || output.kind === 'slowest') {
     // Each trace goes into the part as it ends; only the part goes back.
-    const part = await readPart({ ...input, output }, io);
+    const part = await readPart({ ...input, output }, io, exchange);
     if (part.kind === 'part' && 'kept' in part.state) {
       const { kept } = part.state;
       for (let i = 0; i < kept.length; i++) if (encodeLossless(kept[i]![0])) part.lossless.push(i);
@@ -39,7 +39,7 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
   // Each trace is written as it ends; its bytes go out in chunks that move to the main thread without a copy.
   const chunker = new Chunker((chunk) => post(chunk, [chunk.data.buffer as ArrayBuffer]));
   const written = new Written(output, chunker.add);
-  const share = await readShare(input, io, (built) => written.add(built));
+  const share = await readShare(input, io, (built) => written.add(built), exchange);
   if (share.kind === 'fallback') return post(share);
   written.finish();
   chunker.flush();
@@ -47,6 +47,19 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
 }
 
 const port = parentPort!;
+
+/** Posts this share's part of the first pass and waits for every share's, relayed by the main thread. */
+const exchange: ExchangeEnds = (part) =>
+  new Promise((resolve) => {
+    const onMessage = (message: EndsMessage): void => {
+      if (message?.kind !== 'ends') return;
+      port.off('message', onMessage);
+      resolve(message.parts);
+    };
+    port.on('message', onMessage);
+    port.postMessage({ kind: 'ends-part', part } satisfies WorkerMessage);
+  });
+
 run(workerData as WorkerInput, (message, transfer) => port.postMessage(message, transfer)).catch((err: unknown) =>
   port.postMessage({ kind: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) } satisfies WorkerMessage),
 );

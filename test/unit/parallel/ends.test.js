@@ -81,3 +81,64 @@ test('null when the ends cannot be found cheaply: a whole JSON document, many li
   assert.ok(ends);
   assert.equal([...ends.endedBefore(6000)].length, 7 + 120);
 });
+
+test('ranges of a file for the shares to scan: each starts where a line starts, together they cover it, in order', async () => {
+  const { splitRanges } = await import('../../../dist/parallel/ends.js');
+  const lines = ['short', 'x'.repeat(300), '', 'a line', 'y'.repeat(40), 'z'];
+  const path = file('ranges.jsonl', lines);
+  const size = Buffer.byteLength(`${lines.join('\n')}\n`);
+  const text = `${lines.join('\n')}\n`;
+  for (const count of [1, 2, 3, 5, 9]) {
+    for (const first of [undefined, 0.75, 0.1]) {
+      const ranges = splitRanges(path, size, count, first ?? 1 / count);
+      assert.equal(ranges.length, count);
+      assert.equal(ranges[0].start, 0);
+      assert.equal(ranges.at(-1).end, size);
+      for (let k = 0; k < count; k++) {
+        const { start, end } = ranges[k];
+        assert.ok(start <= end, `${count}/${k}`);
+        if (k > 0) assert.equal(start, ranges[k - 1].end);
+        assert.ok(start === 0 || start === size || text[start - 1] === '\n', `range ${k} of ${count} starts inside a line`);
+      }
+    }
+  }
+  // Under a line longer than a range, the ranges it covers are empty.
+  const ranges = splitRanges(path, size, 9);
+  assert.ok(ranges.some((r) => r.start === r.end));
+});
+
+test('the ends put together from every range equal the ends found over the whole file, for every share', async () => {
+  const { splitRanges, mergeEnds } = await import('../../../dist/parallel/ends.js');
+  const { ownerOf } = await import('../../../dist/parallel/route.js');
+  const lines = [];
+  for (let i = 0; i < 400; i++) {
+    const trace = `t${(i * 7) % 23}`;
+    if (i % 37 === 5) lines.push('not json at all');
+    else if (i % 41 === 7) lines.push(`{"traceparent":"00-0af7651916cd43dd8448eb211c8031${String(i % 10).padStart(2, '0')}-b7ad6b7169203331-01","msg":"headers only"}`);
+    else if (i % 43 === 9) lines.push(`{"trace_id":"${trace}","x":{"traceId":"t${i % 5}"},"span_id":"s${i}"}`);
+    else lines.push(`{"trace_id":"${trace}","span_id":"s${i}","duration_ms":1}`);
+  }
+  const path = file('merged.jsonl', lines);
+  const size = Buffer.byteLength(`${lines.join('\n')}\n`);
+  for (const count of [2, 3]) {
+    const ranges = splitRanges(path, size, count);
+    const parts = [];
+    for (const range of ranges) parts.push((await findTraceEnds({ ...options([path]), fileBytes: [size] }, all, io, undefined, range)).toPart());
+    for (let index = 0; index < count; index++) {
+      const keep = (id) => ownerOf(id, count) === index;
+      const whole = await findTraceEnds({ ...options([path]), fileBytes: [size] }, keep, io);
+      const merged = mergeEnds(parts, keep);
+      for (let place = 0; place <= lines.length; place++) {
+        assert.equal(merged.reads(place), whole.reads(place), `reads ${place}`);
+        assert.equal(merged.sharedLine(place), whole.sharedLine(place), `shared ${place}`);
+        const [a, b] = [merged.traceAt(place), whole.traceAt(place)];
+        assert.equal(a < 0 ? null : merged.idOf(a), b < 0 ? null : whole.idOf(b), `trace at ${place}`);
+      }
+      for (const id of ['t0', 't5', 't22', '0af7651916cd43dd8448eb211c803105', 'nobody']) {
+        for (const place of [0, 100, 250, 399, 400]) assert.equal(merged.covers(id, place), whole.covers(id, place), `${id} ${place}`);
+      }
+      assert.deepEqual([...merged.endedBefore(Number.POSITIVE_INFINITY)], [...whole.endedBefore(Number.POSITIVE_INFINITY)]);
+    }
+    assert.equal(mergeEnds([...parts.slice(1), null], all), null, 'a range that gave up: no ends');
+  }
+});
