@@ -110,8 +110,9 @@ class WorkerPool {
   readonly states: WorkerState[] = [];
   fallback = false;
   /** The shares' parts of the first pass, by share (undefined: not yet come); relayed to every worker once all are in. */
-  private readonly endsParts: Array<EndsPart | null | undefined>;
+  private endsParts: Array<EndsPart | null | undefined>;
   private endsRelayed = false;
+  private readonly sharesHere: boolean;
   private failure: unknown = null;
   private wake: (() => void) | null = null;
   private readonly onAbort: () => void;
@@ -130,6 +131,7 @@ class WorkerPool {
   ) {
     const load = loadOf(options);
     this.endsParts = new Array<EndsPart | null | undefined>(count).fill(undefined);
+    this.sharesHere = first === 1;
     for (let index = first; index < count; index++) {
       const input: WorkerInput = { index, count, load, output };
       const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: input, stdout: false, stderr: false, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_MB } });
@@ -190,6 +192,8 @@ class WorkerPool {
     this.endsRelayed = true;
     const message: EndsMessage = { kind: 'ends', parts: this.endsParts as Array<EndsPart | null> };
     for (const state of this.states) state.worker.postMessage(message);
+    // Held only until share 0, read here, takes them: the pool lives as long as the read.
+    if (!this.sharesHere) this.endsParts = [];
   }
 
   /** For share 0 read in this thread: gives its part, and every share's once the workers' have come. */
@@ -197,7 +201,9 @@ class WorkerPool {
     this.endsParts[0] = part;
     this.relayEnds();
     await this.until(() => this.endsRelayed);
-    return this.endsParts as Array<EndsPart | null>;
+    const parts = this.endsParts as Array<EndsPart | null>;
+    this.endsParts = [];
+    return parts;
   };
 
   private fail(err: unknown): void {
