@@ -9,6 +9,8 @@ import type { FileHandle } from 'node:fs/promises';
 
 /** Bytes read at a time. */
 export const PLAIN_CHUNK_BYTES = 2 ** 20;
+/** Room kept in each buffer for the line a chunk ends inside. */
+const CARRY_BYTES = 2 ** 16;
 
 /**
  * Calls `lines(data, to, longFirst, eof)` with whole lines `data[0, to)`, each ending
@@ -28,8 +30,9 @@ export async function readPlainChunks(
   // Two buffers: the next chunk is read into one while the lines of the other are handed
   // over, so the thread does not wait for the disk. The unfinished line at the end of a
   // chunk goes to the front of the buffer the next chunk is read into.
-  let buffer = Buffer.allocUnsafe(2 * chunkBytes);
-  let other = Buffer.allocUnsafe(2 * chunkBytes);
+  // Room for a chunk and the usual unfinished line; a longer one makes room when it comes.
+  let buffer = Buffer.allocUnsafe(chunkBytes + CARRY_BYTES);
+  let other = Buffer.allocUnsafe(chunkBytes + CARRY_BYTES);
   let carried = 0;
   // Inside a line longer than maxLineBytes: its bytes are not kept.
   let skipping = false;

@@ -9,9 +9,9 @@ import { compareStart } from './written.js';
 
 /**
  * Text held in memory before the rest goes to a spill file. 4 MiB instead of 16 took 10–20 MB
- * off the peak of `convert` and `view` at 1,000,000 lines, in the same time.
+ * off the peak of `convert` and `view` at 1,000,000 lines, in the same time; 1 MiB a few more.
  */
-export const MEMORY_BYTES = 4 * 2 ** 20;
+export const MEMORY_BYTES = 2 ** 20;
 /** Spilled texts are read back in pieces of about this size. */
 const READ_BYTES = 2 ** 20;
 /** Held for every trace without problems (most), instead of its own empty list. */

@@ -400,7 +400,7 @@ export async function streamTextsHere(
 
 /**
  * Where written traces wait for their turn: memory, then a temporary file. TRACELOG_MEMORY_BYTES
- * sets how much stays in memory (default 4 MiB).
+ * sets how much stays in memory (default 1 MiB).
  */
 function heldTexts(io: Io): HeldTexts {
   const setting = io.env?.TRACELOG_MEMORY_BYTES;
