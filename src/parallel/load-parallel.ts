@@ -190,8 +190,12 @@ class WorkerPool {
   private relayEnds(): void {
     if (this.endsRelayed || this.endsParts.some((part) => part === undefined)) return;
     this.endsRelayed = true;
-    const message: EndsMessage = { kind: 'ends', parts: this.endsParts as Array<EndsPart | null> };
-    for (const state of this.states) state.worker.postMessage(message);
+    // Each worker is sent the others' parts: its own it has.
+    const first = this.sharesHere ? 1 : 0;
+    this.states.forEach((state, i) => {
+      const message: EndsMessage = { kind: 'ends', parts: this.endsParts.map((part, k) => (k === first + i ? undefined : part)) };
+      state.worker.postMessage(message);
+    });
     // Held only until share 0, read here, takes them: the pool lives as long as the read.
     if (!this.sharesHere) this.endsParts = [];
   }

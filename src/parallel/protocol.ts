@@ -104,8 +104,8 @@ export type WorkerMessage =
   /** The worker's part of the first pass (null: its scan gave up); answered by an EndsMessage. */
   | { kind: 'ends-part'; part: EndsPart | null };
 
-/** Every share's part of the first pass, in file order, sent to each worker. */
+/** Every share's part of the first pass, in file order, sent to each worker (without its own: undefined). */
 export interface EndsMessage {
   kind: 'ends';
-  parts: Array<EndsPart | null>;
+  parts: Array<EndsPart | null | undefined>;
 }

@@ -74,8 +74,9 @@ async function findEnds(input: WorkerInput, owns: (traceId: string) => boolean, 
   const size = load.fileBytes?.[0];
   if (!exchange || count === 1 || load.files.length !== 1 || size === undefined || !isPlainFile(load.files[0]!)) return findTraceEnds(load, owns, io);
   const range = splitRanges(load.files[0]!, size, count, firstShare(input.output, size, count))[index]!;
-  const mine = await findTraceEnds(load, () => true, io, undefined, range);
-  return mergeEnds(await exchange(mine?.toPart() ?? null), owns);
+  // Only the part is kept while the others come: the range's map of every trace id goes.
+  const part = (await findTraceEnds(load, () => true, io, undefined, range))?.toPart() ?? null;
+  return mergeEnds(await exchange(part), owns);
 }
 
 /** About how long a worker thread takes to start, in seconds, and how fast the first pass scans, in bytes a second. */

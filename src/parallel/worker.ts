@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
 import { encodeLossless } from './lossless.js';
+import type { EndsPart } from './ends.js';
 import type { EndsMessage, WorkerInput, WorkerMessage } from './protocol.js';
 import { readPart } from './parts.js';
 import { readShare, type ExchangeEnds } from './share.js';
@@ -54,7 +55,8 @@ const exchange: ExchangeEnds = (part) =>
     const onMessage = (message: EndsMessage): void => {
       if (message?.kind !== 'ends') return;
       port.off('message', onMessage);
-      resolve(message.parts);
+      const { index } = workerData as WorkerInput;
+      resolve(message.parts.map((other, k) => (k === index ? part : (other as EndsPart | null))));
     };
     port.on('message', onMessage);
     port.postMessage({ kind: 'ends-part', part } satisfies WorkerMessage);
