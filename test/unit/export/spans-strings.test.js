@@ -3,29 +3,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spanToJson } from '../../../dist/export/spans.js';
+import { makeSpan } from '../../helpers/spans.js';
 
-const span = (name, service) => ({
-  traceId: 't1',
-  spanId: 's1',
-  parentId: null,
-  name,
-  service,
-  startNs: 1714557600000000000n,
-  durationNs: 1000000n,
-  startDigits: 3,
-  tags: {},
-  events: [],
-  error: false,
-  statusMessage: null,
-  kind: null,
-  synthetic: false,
-  skew: false,
-  duplicate: false,
-  unfinished: false,
-  startInferred: false,
-  cycleParentId: null,
-  children: [],
-});
+const span = (name, service) => makeSpan({ name, service });
 
 test('names and services come out as JSON.stringify writes them, whatever their characters', () => {
   const pieces = ['a', ' ', '"', '\\', '\n', '\u0000', '\u001f', '\u007f', 'é', '\u2028', '😀', '\ud800', '\udc00', '/', '<'];
