@@ -61,8 +61,8 @@ export class TraceEnds {
     private readonly last: number[],
     /** Per place: OTHER, MINE or EVERY. */
     private readonly shares: Uint8Array,
-    /** Per place: the number of the one trace a MINE line names. */
-    private readonly traces: Int32Array,
+    /** Per place: the number of the one trace a MINE line names (the smallest array the numbers fit in). */
+    private readonly traces: Uint16Array | Int32Array,
   ) {
     const order = names.map((_, k) => k).sort((a, b) => last[a]! - last[b]!);
     this.ids = order.map((k) => names[k]!);
@@ -111,8 +111,8 @@ export class TraceEnds {
 
   /** What a range's scan found, for every share (made with a `keep` that keeps every trace). */
   toPart(): EndsPart {
-    const traces = new Int32Array(this.shares.length);
-    for (let place = 0; place < traces.length; place++) traces[place] = this.shares[place] === MINE ? this.traces[place]! : -1;
+    const traces = this.names.length < 0xffff ? new Uint16Array(this.shares.length) : new Uint32Array(this.shares.length);
+    for (let place = 0; place < traces.length; place++) if (this.shares[place] === MINE) traces[place] = this.traces[place]! + 1;
     return { lines: traces.length, names: this.names, last: this.last, traces };
   }
 
@@ -231,7 +231,9 @@ export async function findTraceEnds(
     if (err instanceof GiveUp) return null;
     throw err;
   }
-  return new TraceEnds(numbers, names, last, shares.subarray(0, place + 1), traces.subarray(0, place + 1));
+  // Copies of the exact size, in the smallest array that holds the numbers: they last the whole read.
+  const lines = place + 1;
+  return new TraceEnds(numbers, names, last, shares.slice(0, lines), names.length <= 0x10000 ? Uint16Array.from(traces.subarray(0, lines)) : traces.slice(0, lines));
 }
 
 /**
@@ -317,8 +319,8 @@ export interface EndsPart {
   names: string[];
   /** The place in the range of each one's last line. */
   last: number[];
-  /** Per place in the range: the one trace its raw text names (its number in `names`), or −1. */
-  traces: Int32Array;
+  /** Per place in the range: the one trace its raw text names (its number in `names`, plus 1), or 0. */
+  traces: Uint16Array | Uint32Array;
 }
 
 /** Bytes read at a time while looking for where a range starts. */
@@ -364,13 +366,10 @@ export function mergeEnds(parts: ReadonlyArray<EndsPart | null>, keep: (traceId:
   const numbers = new Map<string, number>();
   const names: string[] = [];
   const last: number[] = [];
-  let total = 0;
-  for (const part of parts) total += part!.lines;
-  const shares = new Uint8Array(total);
-  const traces = new Int32Array(total);
+  // Each range's traces: their numbers here, −1 for another share's.
+  const numbered: Int32Array[] = [];
   let offset = 0;
   for (const part of parts as EndsPart[]) {
-    // Each trace of the range: its number here, or −1 for another share's.
     const number = new Int32Array(part.names.length);
     for (let j = 0; j < part.names.length; j++) {
       const id = part.names[j]!;
@@ -388,13 +387,21 @@ export function mergeEnds(parts: ReadonlyArray<EndsPart | null>, keep: (traceId:
       last[k] = offset + part.last[j]!;
       number[j] = k;
     }
+    numbered.push(number);
+    offset += part.lines;
+  }
+  const shares = new Uint8Array(offset);
+  const traces = names.length <= 0x10000 ? new Uint16Array(offset) : new Int32Array(offset);
+  offset = 0;
+  (parts as EndsPart[]).forEach((part, r) => {
+    const number = numbered[r]!;
     for (let place = 0; place < part.lines; place++) {
       const t = part.traces[place]!;
-      const k = t < 0 ? -2 : number[t]!;
+      const k = t === 0 ? -2 : number[t - 1]!;
       shares[offset + place] = k === -2 ? EVERY : k < 0 ? OTHER : MINE;
       if (k >= 0) traces[offset + place] = k;
     }
     offset += part.lines;
-  }
+  });
   return new TraceEnds(numbers, names, last, shares, traces);
 }

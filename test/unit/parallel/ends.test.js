@@ -142,3 +142,31 @@ test('the ends put together from every range equal the ends found over the whole
     assert.equal(mergeEnds([...parts.slice(1), null], all), null, 'a range that gave up: no ends');
   }
 });
+
+test('more traces than 16 bits number: the ends put together still name the right trace on every line', async () => {
+  const { splitRanges, mergeEnds } = await import('../../../dist/parallel/ends.js');
+  const { ownerOf } = await import('../../../dist/parallel/route.js');
+  // 140,000 traces of one line each, then one more line for every 7th: ranges of 70,000 traces.
+  const lines = [];
+  for (let i = 0; i < 140000; i++) lines.push(`{"trace_id":"t${i}","span_id":"s","duration_ms":1}`);
+  for (let i = 0; i < 140000; i += 7) lines.push(`{"trace_id":"t${i}","span_id":"e","msg":"late"}`);
+  const path = file('many.jsonl', lines);
+  const size = Buffer.byteLength(`${lines.join('\n')}\n`);
+  const ranges = splitRanges(path, size, 2);
+  const parts = [];
+  for (const range of ranges) parts.push((await findTraceEnds({ ...options([path]), fileBytes: [size] }, all, io, undefined, range)).toPart());
+  assert.ok(parts.every((part) => part.traces instanceof Uint32Array));
+  for (const [count, index] of [[1, 0], [2, 1]]) {
+    const keep = (id) => ownerOf(id, count) === index;
+    const merged = mergeEnds(parts, keep);
+    for (let place = 0; place < lines.length; place += 997) {
+      const id = JSON.parse(lines[place]).trace_id;
+      const at = merged.traceAt(place);
+      assert.equal(at < 0 ? null : merged.idOf(at), keep(id) ? id : null, `line ${place}`);
+    }
+    // t7's second line is the input's 140,002nd; t8 has none there.
+    assert.equal(merged.covers('t7', 140001), keep('t7'));
+    assert.equal(merged.covers('t8', 140001), false);
+    assert.equal(merged.covers('t8', 8), keep('t8'));
+  }
+});
