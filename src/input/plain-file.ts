@@ -100,5 +100,10 @@ export function eachLine(
 export async function isGzip(handle: FileHandle): Promise<boolean> {
   const magic = Buffer.alloc(2);
   const { bytesRead } = await handle.read(magic, 0, 2, 0);
-  return bytesRead === 2 && magic[0] === 0x1f && magic[1] === 0x8b;
+  return hasGzipMagic(magic, bytesRead);
+}
+
+/** True when the first of `length` bytes are gzip's magic bytes. */
+export function hasGzipMagic(bytes: Uint8Array, length: number = bytes.length): boolean {
+  return length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }

@@ -12,7 +12,7 @@ import { crc32, createInflateRaw, type InflateRaw } from 'node:zlib';
 import split2 from 'split2';
 import { TracelogError } from '../errors.js';
 import { ownCopy } from '../strings.js';
-import { eachLine, isGzip, readPlainChunks } from './plain-file.js';
+import { eachLine, hasGzipMagic, isGzip, readPlainChunks } from './plain-file.js';
 
 export interface LineHandlers {
   /** Called for each line in order; must not throw except to stop the run. */
@@ -63,7 +63,7 @@ class MaybeGunzip extends Transform {
       if (this.head.length < 2) return cb();
       chunk = this.head;
       this.head = null;
-      this.gzip = chunk[0] === 0x1f && chunk[1] === 0x8b;
+      this.gzip = hasGzipMagic(chunk);
     }
     if (!this.gzip) return cb(null, chunk);
     this.pending = this.pending.length > 0 ? Buffer.concat([this.pending, chunk]) : chunk;

@@ -22,6 +22,7 @@ import { readShare, tightHeap, type ExchangeEnds, type Share } from './share.js'
 import type { EndsPart } from './ends.js';
 import { HeldTexts, MEMORY_BYTES } from './held.js';
 import { openSpill } from './spill.js';
+import { hasGzipMagic } from '../input/plain-file.js';
 import { chunkTexts, compareStart, noteProblems, problemsInOrder, type TextOutput, Written } from './written.js';
 import type { EndsMessage, Ordered, OrderedProblems, PartMessage, PartOutput, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
 
@@ -80,7 +81,7 @@ function manyLines(file: string): boolean {
     fd = openSync(file, 'r');
     const head = Buffer.alloc(SAMPLE_BYTES);
     const n = readSync(fd, head, 0, SAMPLE_BYTES, 0);
-    if (n >= 2 && head[0] === 0x1f && head[1] === 0x8b) return true;
+    if (hasGzipMagic(head, n)) return true;
     let lines = 0;
     for (let at = head.indexOf(0x0a); at >= 0 && at < n; at = head.indexOf(0x0a, at + 1)) if (++lines >= MIN_SAMPLE_LINES) return true;
     return false;

@@ -40,6 +40,11 @@ export type PartOutput =
   | { kind: 'stats'; options: StatsOptions }
   | { kind: 'slowest'; keep: number; select: SelectOptions };
 
+/** True for a worker that makes a part of a result (check, stats, …), not text or traces. */
+export function isPartOutput(output: WorkerOutput | PartOutput): output is PartOutput {
+  return output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats' || output.kind === 'slowest';
+}
+
 export interface WorkerInput {
   index: number;
   count: number;

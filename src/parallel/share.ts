@@ -20,7 +20,8 @@ import { findTraceEnds, mergeEnds, splitRanges, type EndsPart, type TraceEnds } 
 import { HeldLines } from './held-lines.js';
 import { ownerOf, sniffTraceId } from './route.js';
 import type { LogRecord, Trace } from '../types.js';
-import type { WorkerDiagnostics, WorkerInput } from './protocol.js';
+import { isPartOutput, type WorkerDiagnostics, type WorkerInput } from './protocol.js';
+import { hasGzipMagic } from '../input/plain-file.js';
 
 /** Thrown to stop reading when this plan cannot give the one-thread result. */
 class Fallback extends TracelogError {
@@ -89,7 +90,7 @@ const SCAN_BYTES_PER_S = 350e6;
  * together. Every share works this out from the same input.
  */
 function firstShare(output: WorkerInput['output'], size: number, count: number): number {
-  if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats' || output.kind === 'slowest') return 1 / count;
+  if (isPartOutput(output)) return 1 / count;
   // Share 0 scans for f·T, each worker for s + (1 − f)·T / (count − 1) (T: the whole scan, s: a start).
   const wholeS = size / SCAN_BYTES_PER_S;
   return Math.min(0.75, 2 / count, (1 + ((count - 1) * WORKER_START_S) / wholeS) / count);
@@ -101,7 +102,7 @@ function isPlainFile(file: string): boolean {
   try {
     fd = openSync(file, 'r');
     const magic = Buffer.alloc(2);
-    return !(readSync(fd, magic, 0, 2, 0) === 2 && magic[0] === 0x1f && magic[1] === 0x8b);
+    return !hasGzipMagic(magic, readSync(fd, magic, 0, 2, 0));
   } catch {
     return false;
   } finally {

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { Io } from '../commands/io.js';
 import { encodeLossless } from './lossless.js';
 import type { EndsPart } from './ends.js';
-import type { EndsMessage, WorkerInput, WorkerMessage } from './protocol.js';
+import { isPartOutput, type EndsMessage, type WorkerInput, type WorkerMessage } from './protocol.js';
 import { readPart } from './parts.js';
 import { readShare, type ExchangeEnds } from './share.js';
 import { Chunker, Written } from './written.js';
@@ -28,7 +28,7 @@ async function run(input: WorkerInput, post: (message: WorkerMessage, transfer?:
     });
     return post({ kind: 'traces', diag: share.diag, starts: traces.map((t) => t.startNs), orders: built.map(([, order]) => order), traces, lossless });
   }
-  if (output.kind === 'check' || output.kind === 'baseline' || output.kind === 'stats' || output.kind === 'slowest') {
+  if (isPartOutput(output)) {
     // Each trace goes into the part as it ends; only the part goes back.
     const part = await readPart({ ...input, output }, io, exchange);
     if (part.kind === 'part' && 'kept' in part.state) {
