@@ -16,7 +16,7 @@ import { createLogGenerator } from './generate.js';
 import { readProcMemory } from './measure.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(ROOT, 'bin', 'tracelog.js');
+const CLI = join(ROOT, 'bin', 'tracelog.cjs');
 const SAMPLE_MS = 50;
 const BATCH_LINES = 1000;
 

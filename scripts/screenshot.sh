@@ -8,7 +8,7 @@ npm run build --silent
 out=docs/waterfall.png
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-FORCE_COLOR=2 node bin/tracelog.js view fixtures/demo.jsonl --events --width 110 --color > "$tmp/view.ansi"
+FORCE_COLOR=2 node bin/tracelog.cjs view fixtures/demo.jsonl --events --width 110 --color > "$tmp/view.ansi"
 aha --black --title 'tracelog view' < "$tmp/view.ansi" > "$tmp/raw.html"
 # Monospace with box-drawing and block glyphs, a little padding, nothing else.
 sed 's#</head>#<style>body{margin:0;padding:14px 18px;background:\#0c0c0c}pre{font:14px/1.25 "DejaVu Sans Mono",monospace;margin:0}</style></head>#' "$tmp/raw.html" > "$tmp/view.html"

@@ -6,7 +6,6 @@
 import { TracelogError, EXIT_USAGE } from '../errors.js';
 import type { Io } from '../commands/io.js';
 import { escapeControls } from '../commands/report.js';
-import { VERSION } from '../version.js';
 
 // SIGINT/SIGTERM: stop reading, remove partial output files, exit 130/143.
 const interrupt = new AbortController();
@@ -40,12 +39,6 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 async function main(argv: string[]): Promise<void> {
-  // The version needs no command-line parser: answer it before loading one.
-  const args = argv.slice(2);
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
-    io.stdout.write(`${VERSION}\n`);
-    return;
-  }
   const [{ CommanderError }, { buildProgram }] = await Promise.all([import('commander'), import('./program.js')]);
   const program = buildProgram({ io, setExit: (code) => (process.exitCode = code) });
   program.exitOverride();

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import Ajv2020 from 'ajv/dist/2020.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const BIN = join(ROOT, 'bin', 'tracelog.js');
+export const BIN = join(ROOT, 'bin', 'tracelog.cjs');
 export const FIXTURES = join(ROOT, 'fixtures');
 
 /** Variables that CI systems set and that could change how a CLI behaves. */
@@ -27,11 +27,16 @@ export function cliEnv(extra = {}) {
 export const fixture = (name) => `fixtures/${name}`;
 
 /**
- * Runs `node bin/tracelog.js ...args` in the repository root.
+ * Runs `node bin/tracelog.cjs ...args` in the repository root.
  * `input`: text or bytes for stdin; `stdinFile`: a file to connect to stdin
  * directly (for big inputs). Resolves to { code, signal, stdout, stderr }.
  */
-export function runCli(args, { input, stdinFile, cwd = ROOT, env } = {}) {
+export function runCli(args, options = {}) {
+  return runScript(BIN, args, options);
+}
+
+/** As runCli, for another script run by Node (such as the bundled CLI's entry). */
+export function runScript(script, args, { input, stdinFile, cwd = ROOT, env } = {}) {
   return new Promise((resolve, reject) => {
     let stdinFd;
     let stdin = 'pipe';
@@ -39,7 +44,7 @@ export function runCli(args, { input, stdinFile, cwd = ROOT, env } = {}) {
       stdinFd = openSync(stdinFile, 'r');
       stdin = stdinFd;
     }
-    const child = spawn(process.execPath, [BIN, ...args], { cwd, env: env ?? cliEnv(), stdio: [stdin, 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { cwd, env: env ?? cliEnv(), stdio: [stdin, 'pipe', 'pipe'] });
     if (stdinFd !== undefined) closeSync(stdinFd);
     const out = [];
     const err = [];

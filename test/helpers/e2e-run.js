@@ -1,4 +1,4 @@
-// Spawns the built CLI (bin/tracelog.js) the way a user's shell would, with a
+// Spawns the built CLI (bin/tracelog.cjs) the way a user's shell would, with a
 // fixed environment, and collects exit code, stdout and stderr. Used by the
 // end-to-end tests that feed it real producers' output.
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,7 +9,7 @@ import { runCli } from './cli.js';
 export { BIN, FIXTURES, ROOT } from './cli.js';
 
 /**
- * Runs `node bin/tracelog.js ...args` in the repository root with the tests' fixed
+ * Runs `node bin/tracelog.cjs ...args` in the repository root with the tests' fixed
  * environment (see cli.js). Resolves to { code, signal, stdout, stderr } (text).
  */
 export function tracelog(args, options = {}) {

@@ -1,0 +1,30 @@
+#!/usr/bin/env node
+// CommonJS, so that `--version` and `--help` written to a pipe or file are answered from
+// text made at build time (dist/bundle/answers.cjs) before any ES module is loaded;
+// everything else runs the bundled CLI.
+'use strict';
+
+const args = process.argv.slice(2);
+
+function quickAnswer() {
+  if (args.length > 2) return undefined;
+  const { version, help } = require('../dist/bundle/answers.cjs');
+  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return version;
+  const asksHelp = args.length > 0 && (args.at(-1) === '--help' || args.at(-1) === '-h');
+  // On a terminal commander fits the help to its width.
+  if (!asksHelp || process.stdout.isTTY) return undefined;
+  return Object.hasOwn(help, args.length === 1 ? '' : args[0]) ? help[args.length === 1 ? '' : args[0]] : undefined;
+}
+
+const answer = quickAnswer();
+if (answer !== undefined) {
+  process.stdout.on('error', (err) => {
+    if (err.code !== 'EPIPE') process.exitCode = 2;
+  });
+  process.stdout.write(answer);
+} else {
+  import('../dist/bundle/tracelog.js').catch((err) => {
+    process.stderr.write(`tracelog: cannot start (${err.message.split('\n')[0]}); run \`npm run build\` in a checkout\n`);
+    process.exitCode = 2;
+  });
+}
