@@ -173,9 +173,9 @@ let lastBase = '';
 /** RFC 3339 UTC text with at least `digits` fractional digits, more when the value needs them. */
 export function formatRfc3339(ns: bigint, digits: number): string {
   let secs = ns / 1_000_000_000n;
-  let rem = ns % 1_000_000_000n;
-  if (rem < 0n) {
-    rem += 1_000_000_000n;
+  let rem = Number(ns % 1_000_000_000n);
+  if (rem < 0) {
+    rem += 1e9;
     secs -= 1n;
   }
   // Many spans share a second: remember the last one's text.
@@ -183,9 +183,10 @@ export function formatRfc3339(ns: bigint, digits: number): string {
     lastSecs = secs;
     lastBase = new Date(Number(secs) * 1000).toISOString().replace(/\.\d+Z$/, '');
   }
-  const base = lastBase;
-  const frac = rem.toString().padStart(9, '0');
-  const needed = frac.replace(/0+$/, '').length;
+  // The fraction's digits up to its last non-zero one.
+  let needed = 9;
+  for (let r = rem; needed > 0 && r % 10 === 0; r /= 10) needed--;
   const shown = Math.max(digits, needed);
-  return shown > 0 ? `${base}.${frac.slice(0, shown)}Z` : `${base}Z`;
+  // 1e9 + rem: the nine digits of the fraction, zeros in front kept, after a leading 1.
+  return shown > 0 ? `${lastBase}.${String(1e9 + rem).slice(1, 1 + shown)}Z` : `${lastBase}Z`;
 }
