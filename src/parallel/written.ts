@@ -76,46 +76,55 @@ export class Written {
   }
 }
 
-/** A chunk is handed out once it holds this many bytes or traces. */
+/** A chunk holds this many bytes (more for one larger trace) and this many traces at most. */
 const CHUNK_BYTES = 2 ** 20;
 const CHUNK_TRACES = 4096;
 
-/** Written traces gathered into chunks of about a MiB (a worker sends them as they fill). */
+/**
+ * Written traces gathered into chunks of about a MiB (a worker sends them as they fill),
+ * each text encoded straight into the chunk's bytes.
+ */
 export class Chunker {
-  private texts: Array<Buffer | null> = [];
   private chunk = emptyChunk();
-  private bytes = 0;
+  /** The chunk's bytes (its own memory, moved to the main thread when sent), `used` of them written. */
+  private data = NO_BYTES;
+  private used = 0;
 
   constructor(private readonly send: (chunk: TextChunk) => void) {}
 
   readonly add: TextSink = (start, order, text, problems) => {
-    const bytes = text === null ? null : Buffer.from(text);
+    let length = -1;
+    if (text !== null) {
+      // Three bytes per UTF-16 unit at most; counted only when that might not fit.
+      const room = this.data.length - this.used;
+      if (text.length * 3 > room && Buffer.byteLength(text) > room) {
+        this.flush();
+        this.data = Buffer.allocUnsafeSlow(text.length * 3 > CHUNK_BYTES ? Math.max(CHUNK_BYTES, Buffer.byteLength(text)) : CHUNK_BYTES);
+      }
+      length = this.data.write(text, this.used);
+      this.used += length;
+    }
     const chunk = this.chunk;
     chunk.starts.push(start);
     chunk.orders.push(order);
     chunk.problems.push(problems);
-    chunk.lengths.push(bytes === null ? -1 : bytes.length);
-    this.texts.push(bytes);
-    this.bytes += bytes?.length ?? 0;
-    if (this.bytes >= CHUNK_BYTES || this.texts.length >= CHUNK_TRACES) this.flush();
+    chunk.lengths.push(length);
+    if (chunk.lengths.length >= CHUNK_TRACES) this.flush();
   };
 
   flush(): void {
-    if (this.texts.length === 0) return;
     const chunk = this.chunk;
-    chunk.data = new Uint8Array(this.bytes);
-    let at = 0;
-    for (const text of this.texts) {
-      if (text === null) continue;
-      chunk.data.set(text, at);
-      at += text.length;
-    }
-    this.chunk = emptyChunk();
-    this.texts = [];
-    this.bytes = 0;
+    if (chunk.lengths.length === 0) return;
+    // With no text written there are no bytes of its own to send (the chunk's are empty).
+    if (this.data !== NO_BYTES) chunk.data = this.data.subarray(0, this.used);
     this.send(chunk);
+    this.chunk = emptyChunk();
+    this.data = NO_BYTES;
+    this.used = 0;
   }
 }
+
+const NO_BYTES = Buffer.alloc(0);
 
 function emptyChunk(): TextChunk {
   return { kind: 'texts', starts: [], orders: [], lengths: [], problems: [], data: new Uint8Array(0) };
