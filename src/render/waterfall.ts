@@ -523,25 +523,36 @@ function collectRows(trace: Trace, options: WaterfallOptions, theme: Theme, crit
 function renderNameCell(row: SpanRow, layout: Layout, maxSlots: number, theme: Theme): string {
   const guides = renderGuides(layout, row.guide, maxSlots);
   const err = row.span.error ? ERROR_MARK : '';
-  const avail = layout.nameCols - displayWidth(guides) - displayWidth(err);
+  // Each part's width is measured once (this runs for every row).
+  const gw = displayWidth(guides);
+  const ew = err ? displayWidth(err) : 0;
+  const avail = layout.nameCols - gw - ew;
   let label = row.label;
   let flags = row.flags ? ` ${row.flags}` : '';
   let tags = row.tags ? ` ${row.tags}` : '';
-  const lw = displayWidth(label);
-  const fw = displayWidth(flags);
-  if (lw + fw + displayWidth(tags) > avail) {
+  let lw = displayWidth(label);
+  let fw = flags ? displayWidth(flags) : 0;
+  let tw = tags ? displayWidth(tags) : 0;
+  if (lw + fw + tw > avail) {
     if (lw + fw + 3 <= avail) {
       tags = truncateToWidth(tags, avail - lw - fw);
+      tw = displayWidth(tags);
     } else {
       tags = '';
+      tw = 0;
       const keep = Math.min(avail, Math.max(Math.min(lw, LABEL_KEEP_COLS), avail - fw));
       label = truncateToWidth(label, keep);
-      flags = truncateToWidth(flags, avail - displayWidth(label));
-      if (displayWidth(flags) < 3) flags = '';
+      lw = displayWidth(label);
+      flags = truncateToWidth(flags, avail - lw);
+      fw = displayWidth(flags);
+      if (fw < 3) {
+        flags = '';
+        fw = 0;
+      }
     }
   }
   const labelPaint = row.span.synthetic ? theme.italicDim : row.span.error ? theme.errorBold : row.depth === 0 ? theme.bold : (t: string) => t;
-  const used = displayWidth(guides) + displayWidth(err) + displayWidth(label) + displayWidth(flags) + displayWidth(tags);
+  const used = gw + ew + lw + fw + tw;
   return (
     theme.dim(guides) +
     (err ? theme.errorBold(err) : '') +
