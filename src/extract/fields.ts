@@ -368,6 +368,11 @@ export interface ExtractOptions {
    * the same as writing the object, for a caller that only writes span JSON.
    */
   fields?: boolean | 'text';
+  /**
+   * False when the records die with the line's trace, built and written at once: their
+   * texts are left as slices of the line instead of copies (see `own`).
+   */
+  copyTexts?: boolean;
 }
 
 /** Where the key of a role stands in a line's fields (an override's path, else the convention's best key); -1 for none. */
@@ -404,10 +409,10 @@ export function extractRecord(obj: JsonObject, source: string, line: number, opt
 
 /**
  * A text of the record that outlives the line: a copy when it is a slice of the line's
- * text (scan-fields.ts), which would keep the whole line alive.
+ * text (scan-fields.ts), which would keep the whole line alive; `copy` says whether it is.
  */
-function own<T extends string | null>(flat: FlatFields, value: T): T {
-  return flat.text !== null && value !== null && value.length >= 13 ? (ownCopy(value) as T) : value;
+function own<T extends string | null>(copy: boolean, value: T): T {
+  return copy && value !== null && value.length >= 13 ? (ownCopy(value) as T) : value;
 }
 
 /**
@@ -420,6 +425,7 @@ export function extractFlat(flat: FlatFields, obj: JsonObject | null, source: st
   if (used.length < size) used = new Uint8Array(Math.max(size, used.length * 2));
   used.fill(0, 0, size);
   const overrides = options.overrides ?? {};
+  const copy = flat.text !== null && options.copyTexts !== false;
   const { errorKey, emptyIds, durations } = indexKeys(flat);
 
   if (emptyIds !== null) for (const at of emptyIds) used[at] = 1;
@@ -557,7 +563,7 @@ export function extractFlat(flat: FlatFields, obj: JsonObject | null, source: st
       if (used[at]) continue;
       const key = keys[at]!;
       const value = values[at]!;
-      const kept = typeof value === 'string' ? own(flat, value) : value;
+      const kept = typeof value === 'string' ? own(copy, value) : value;
       const c = key.charCodeAt(0);
       const container = c === 0x74 /* t */ || c === 0x61 /* a */ ? TAG_CONTAINERS.find((p) => key.startsWith(p)) : undefined;
       if (container) (containerTags ??= []).push([key.slice(container.length), kept]);
@@ -569,18 +575,18 @@ export function extractFlat(flat: FlatFields, obj: JsonObject | null, source: st
 
   return {
     kind,
-    traceId: own(flat, traceId),
-    spanId: own(flat, spanId),
-    parentId: own(flat, parentId),
-    name: own(flat, name),
-    service: own(flat, service) ?? (obj === null ? null : goExporterService(obj)),
+    traceId: own(copy, traceId),
+    spanId: own(copy, spanId),
+    parentId: own(copy, parentId),
+    name: own(copy, name),
+    service: own(copy, service) ?? (obj === null ? null : goExporterService(obj)),
     timeNs,
     timeDigits,
     durationNs: kind === 'span' ? durationNs : null,
     error,
-    statusMessage: own(flat, statusMessage),
+    statusMessage: own(copy, statusMessage),
     spanKind,
-    message: own(flat, message),
+    message: own(copy, message),
     tags,
     // One shape for every record: the assembler's reads stay monomorphic.
     tagsText,

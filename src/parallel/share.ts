@@ -89,6 +89,26 @@ const SCAN_BYTES_PER_S = 350e6;
  * as text), it does not wait for a worker to start: it takes more, so both parts end
  * together. Every share works this out from the same input.
  */
+/**
+ * True for outputs that write each trace as soon as it is built and keep nothing of it (a
+ * view with --limit keeps traces, with --summary their operations' names; check and stats
+ * keep names and ids, 'traces' every trace).
+ */
+function keepsNothing(output: WorkerInput['output']): boolean {
+  switch (output.kind) {
+    case 'spans':
+    case 'trace-json':
+    case 'zipkin':
+    case 'jaeger':
+    case 'otlp':
+      return true;
+    case 'view':
+      return output.summary !== true && output.select.limit === undefined;
+    default:
+      return false;
+  }
+}
+
 function firstShare(output: WorkerInput['output'], size: number, count: number): number {
   if (isPartOutput(output)) return 1 / count;
   // Share 0 scans for f·T, each worker for s + (1 − f)·T / (count − 1) (T: the whole scan, s: a start).
@@ -162,6 +182,9 @@ async function readLines(
   const fileStarts: number[] = [];
   const fileSources: string[] = [];
   const lineOptions = lineOptionsOf(input.load);
+  // A held line's records are built and written with their trace at once: where nothing of
+  // the trace is kept after that, their texts need not be copied off the line.
+  const heldOptions = keepsNothing(input.output) ? { ...lineOptions, copyTexts: false } : lineOptions;
   /** Reads what is held for a trace: lines (text at a place) and records (at an order). */
   const readHeld = (id: string, trace: number): void => {
     owned = true;
@@ -176,7 +199,7 @@ async function readLines(
       while (fileStarts[file]! > seq) file--;
       const source = fileSources[file]!;
       const line = seq - fileStarts[file]! + 1;
-      const result = readLine(value, source, line, lineOptions);
+      const result = readLine(value, source, line, heldOptions);
       if (result === null) return;
       if ('skip' in result) {
         diagnostics.skip(result.skip, source, line);
