@@ -25,7 +25,8 @@ await build({
 
 // `tracelog --version` and `--help` (of the program and of each command) written out to a
 // pipe or file, as commander writes them there (80 columns, no colour), answered by
-// bin/tracelog.cjs without loading the CLI: ~65 ms instead of ~85 (--version) and ~105 (--help).
+// bin/tracelog.cjs without loading the CLI: ~70 ms instead of ~83 (--version) and ~106 (--help)
+// here, where Node alone takes ~65.
 const { VERSION } = await import('../dist/version.js');
 const { buildProgram } = await import('../dist/cli/program.js');
 let captured = '';

@@ -89,26 +89,6 @@ const SCAN_BYTES_PER_S = 350e6;
  * as text), it does not wait for a worker to start: it takes more, so both parts end
  * together. Every share works this out from the same input.
  */
-/**
- * True for outputs that write each trace as soon as it is built and keep nothing of it (a
- * view with --limit keeps traces, with --summary their operations' names; check and stats
- * keep names and ids, 'traces' every trace).
- */
-function keepsNothing(output: WorkerInput['output']): boolean {
-  switch (output.kind) {
-    case 'spans':
-    case 'trace-json':
-    case 'zipkin':
-    case 'jaeger':
-    case 'otlp':
-      return true;
-    case 'view':
-      return output.summary !== true && output.select.limit === undefined;
-    default:
-      return false;
-  }
-}
-
 function firstShare(output: WorkerInput['output'], size: number, count: number): number {
   if (isPartOutput(output)) return 1 / count;
   // Share 0 scans for f·T, each worker for s + (1 − f)·T / (count − 1) (T: the whole scan, s: a start).
@@ -139,6 +119,26 @@ function isPlainFile(file: string): boolean {
  */
 export function tightHeap(on: boolean): void {
   setFlagsFromString(`--heap-growing-percent=${on ? 100 : 0}`);
+}
+
+/**
+ * True for outputs that write each trace as soon as it is built and keep nothing of it (a
+ * view with --limit keeps traces, with --summary their operations' names; check and stats
+ * keep names and ids, 'traces' every trace).
+ */
+function keepsNothing(output: WorkerInput['output']): boolean {
+  switch (output.kind) {
+    case 'spans':
+    case 'trace-json':
+    case 'zipkin':
+    case 'jaeger':
+    case 'otlp':
+      return true;
+    case 'view':
+      return output.summary !== true && output.select.limit === undefined;
+    default:
+      return false;
+  }
 }
 
 async function readLines(
