@@ -7,13 +7,20 @@
 const args = process.argv.slice(2);
 
 function quickAnswer() {
-  if (args.length > 2) return undefined;
-  const { version, help } = require('../dist/bundle/answers.cjs');
-  if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) return version;
-  const asksHelp = args.length > 0 && (args.at(-1) === '--help' || args.at(-1) === '-h');
+  const asksVersion = args.length === 1 && (args[0] === '--version' || args[0] === '-V');
   // On a terminal commander fits the help to its width.
-  if (!asksHelp || process.stdout.isTTY) return undefined;
-  return Object.hasOwn(help, args.length === 1 ? '' : args[0]) ? help[args.length === 1 ? '' : args[0]] : undefined;
+  const asksHelp = (args.length === 1 || args.length === 2) && (args.at(-1) === '--help' || args.at(-1) === '-h') && !process.stdout.isTTY;
+  if (!asksVersion && !asksHelp) return undefined;
+  let answers;
+  try {
+    answers = require('../dist/bundle/answers.cjs');
+  } catch {
+    // Not built: the CLI says so below.
+    return undefined;
+  }
+  if (asksVersion) return answers.version;
+  const command = args.length === 1 ? '' : args[0];
+  return Object.hasOwn(answers.help, command) ? answers.help[command] : undefined;
 }
 
 const answer = quickAnswer();

@@ -3,6 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, ROOT, cliEnv, runCli, runScript } from '../helpers/cli.js';
 
@@ -37,4 +39,20 @@ test('--help on a terminal is fitted to its width by the CLI', (t) => {
   assert.match(lines[0], /^Usage: tracelog /);
   // The description, two lines at 80 columns, is one at 200.
   assert.ok(lines.includes('Turn structured JSON logs into traces: waterfalls in the terminal, span JSON, exports, CI gates.'), result.stdout);
+});
+
+test('a checkout that is not built: one line that says so, exit 2, for every command line', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tracelog-unbuilt-'));
+  try {
+    mkdirSync(join(dir, 'bin'));
+    copyFileSync(BIN, join(dir, 'bin', 'tracelog.cjs'));
+    for (const args of [['--version'], ['--help'], ['view', '--help'], ['convert', 'x.log']]) {
+      const { code, stdout, stderr } = await runScript(join(dir, 'bin', 'tracelog.cjs'), args, { cwd: dir });
+      assert.equal(code, 2, args.join(' '));
+      assert.equal(stdout, '');
+      assert.match(stderr, /^tracelog: cannot start \(.*\); run `npm run build` in a checkout\n$/);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
