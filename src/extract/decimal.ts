@@ -8,7 +8,7 @@ const DECIMAL = /^([+-])?(\d*)(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 /** 10^k for k = 0…22, each exact as a double. */
-const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k);
+export const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * `digits / 10^k * unitNs` rounded half away from zero, in doubles where every step is
@@ -19,7 +19,7 @@ function scaleExact(digits: number, k: number, unitNs: bigint): bigint | null {
   const product = digits * unit;
   if (!Number.isSafeInteger(digits) || !Number.isSafeInteger(product)) return null;
   if (k === 0) return BigInt(product);
-  const div = POW10[k]!;
+  const div = POWERS_OF_TEN[k]!;
   const rest = product % div;
   let q = (product - rest) / div;
   if (2 * Math.abs(rest) >= div) q += product < 0 ? -1 : 1;
@@ -80,9 +80,9 @@ export function scaleNumber(value: number, unitNs: bigint): bigint | null {
   // fewest digits after the point: the first k where value × 10^k rounds to digits that
   // read back as it. Past 15 digits, or where a step would not be exact, through the text.
   for (let k = 1; k <= 15; k++) {
-    const digits = Math.round(value * POW10[k]!);
+    const digits = Math.round(value * POWERS_OF_TEN[k]!);
     if (Math.abs(digits) >= 1e15) break;
-    if (digits / POW10[k]! === value) {
+    if (digits / POWERS_OF_TEN[k]! === value) {
       const scaled = scaleExact(digits, k, unitNs);
       if (scaled !== null) return scaled;
       break;
@@ -97,7 +97,7 @@ export function formatDecimal(ns: bigint, shift: number): string {
     // Exact in doubles: no BigInt text, no regular expression.
     const n = Number(ns);
     const a = Math.abs(n);
-    const div = POW10[shift]!;
+    const div = POWERS_OF_TEN[shift]!;
     const rest = a % div;
     const whole = (a - rest) / div;
     const sign = n < 0 ? '-' : '';

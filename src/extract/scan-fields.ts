@@ -7,6 +7,7 @@
  */
 import { LosslessNumber, type JsonValue } from '../types.js';
 import { changedByParse, toNumber } from './json.js';
+import { POWERS_OF_TEN } from './decimal.js';
 import { keyLists, releaseFields, type FlatFields, type KeyLists } from './fields.js';
 import { ownCopy } from '../strings.js';
 
@@ -307,9 +308,6 @@ function scanNumber(path: string, member: number): boolean {
   }
   return add(path, value, String(value) === token ? start : -1, member);
 }
-
-/** 10^0 … 10^22: exact as doubles. */
-const POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
 
 /**
  * A number token with a fraction, no exponent and 15 characters at most (`start` to `pos`,
