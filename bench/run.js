@@ -143,6 +143,8 @@ function commandsFor(file, jqAvailable) {
       ok: [0],
     },
     { id: 'check', label: (args) => `${commandText(args)} (exit 1: violations)`, command: NODE, variants: [[CLI, 'check', '--max', '100ms', file]], ok: [0, 1] },
+    // The same file on stdin: copied to a temporary file first, then read as the file is.
+    { id: 'convert-stdin', label: (args) => `${commandText(args)} < file (stdin)`, command: NODE, variants: [[CLI, 'convert', '--format', 'spans']], stdin: file, ok: [0] },
   );
   return list;
 }
@@ -168,7 +170,7 @@ async function probe(commands, probeFile, realFile, options, log) {
     let failure = null;
     for (const args of c.variants) {
       const probeArgs = args.map((a) => (a === realFile ? probeFile : a));
-      const result = await measure(c.command, probeArgs, { rssMethod: options.rssMethod, timeoutMs: 120_000 });
+      const result = await measure(c.command, probeArgs, { rssMethod: options.rssMethod, timeoutMs: 120_000, ...(c.stdin ? { stdin: probeFile } : {}) });
       if (c.ok.includes(result.exitCode)) {
         c.args = args;
         failure = null;
@@ -188,7 +190,7 @@ async function runRounds(commands, rounds, options, log) {
   for (let r = 1; r <= rounds; r++) {
     for (const c of commands) {
       if (!c.args || c.failed) continue;
-      const result = await measure(c.command, c.args, { rssMethod: options.rssMethod, timeoutMs: options.timeoutS * 1000 });
+      const result = await measure(c.command, c.args, { rssMethod: options.rssMethod, timeoutMs: options.timeoutS * 1000, ...(c.stdin ? { stdin: c.stdin } : {}) });
       if (!c.ok.includes(result.exitCode)) {
         c.failed = `failed in round ${r} (${describeFailure(result)})`;
         log(`  round ${r}/${rounds} ${c.id}: ${c.failed}`);

@@ -10,7 +10,7 @@ import { chromeTraceText, toChromeTrace } from '../export/chrome.js';
 import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
-import { STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
+import { STOP, streamTexts, streamTraces, toLoadOptions, withStagedInput, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
@@ -143,24 +143,29 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
   try {
     await out.writer.write(writer.start());
     const early = options.follow ? undefined : writer.early;
-    const texts = early && (await streamTexts(convertLoadOptions(options), early.output, io, diagnostics));
-    if (texts) {
-      for (const [text, problems] of texts) {
-        // A reader that went away (`| head`) has seen enough: nothing more is written or reported.
-        if (out.writer.closed || io.signal?.aborted) break;
-        diagnostics.problems.push(...problems);
-        if (text === null) continue;
-        for (const piece of early.written(text)) await out.writer.write(piece);
-      }
-    } else await streamTraces(convertLoadOptions(options), options.follow, io, diagnostics, async (trace) => {
-      // A reader that went away (`| head`) has seen enough: stop reading too.
-      if (out.writer.closed) return STOP;
-      const text = writer.trace(trace);
-      if (text) await out.writer.write(text);
-      // Live output: each trace reaches the reader as soon as it is complete.
-      if (options.follow) await out.writer.flush();
-      return out.writer.closed ? STOP : undefined;
-    });
+    const writeTraces = async (load: LoadOptions): Promise<void> => {
+      const texts = early && (await streamTexts(load, early.output, io, diagnostics));
+      if (texts) {
+        for (const [text, problems] of texts) {
+          // A reader that went away (`| head`) has seen enough: nothing more is written or reported.
+          if (out.writer.closed || io.signal?.aborted) break;
+          diagnostics.problems.push(...problems);
+          if (text === null) continue;
+          for (const piece of early.written(text)) await out.writer.write(piece);
+        }
+      } else await streamTraces(load, options.follow, io, diagnostics, async (trace) => {
+        // A reader that went away (`| head`) has seen enough: stop reading too.
+        if (out.writer.closed) return STOP;
+        const text = writer.trace(trace);
+        if (text) await out.writer.write(text);
+        // Live output: each trace reaches the reader as soon as it is complete.
+        if (options.follow) await out.writer.flush();
+        return out.writer.closed ? STOP : undefined;
+      });
+    };
+    // Read whole, stdin and gzip files are read from a plain copy (load.ts withStagedInput).
+    if (options.follow) await writeTraces(convertLoadOptions(options));
+    else await withStagedInput(convertLoadOptions(options), io, diagnostics, writeTraces);
     const end = writer.end();
     for (const piece of typeof end === 'string' ? [end] : end) await out.writer.write(piece);
     // Sources that could not be read are reported; what the others gave is still written whole.

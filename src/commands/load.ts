@@ -8,6 +8,7 @@ import { TracelogError } from '../errors.js';
 import { readLine, type LineOptions } from '../extract/line.js';
 import { PartialLines } from '../extract/partial-lines.js';
 import { readSource, sourceName } from '../input/read-lines.js';
+import { stageSources } from '../input/stage.js';
 import { Assembler } from '../trace/assemble.js';
 import { FollowAssembler } from '../trace/follow.js';
 import type { LogRecord, Trace } from '../types.js';
@@ -37,6 +38,8 @@ export function toLoadOptions(input: InputOptions, files: string[] = input.files
 
 export interface LoadOptions {
   files: string[];
+  /** The name each file is reported by, when not its path or `stdin` (a staged copy: see `stageInput`). */
+  names?: string[];
   strict: boolean;
   maxLineBytes: number;
   lineOptions: LineOptions;
@@ -63,6 +66,11 @@ export interface LoadOptions {
    * (check, stats, a plain view).
    */
   fields?: 'text' | 'none';
+}
+
+/** The name the `index`th file of `options` is reported by (no files: stdin). */
+export function sourceOf(options: LoadOptions, index: number): string {
+  return options.names?.[index] ?? sourceName(options.files[index] ?? '-');
 }
 
 /** How `readRecords` reads each line of these options. */
@@ -125,7 +133,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
       fail('too-long', source, line);
     };
     const partial = new PartialLines(options.maxLineBytes);
-    const source = sourceName(file);
+    const source = sourceOf(options, index);
     const joined = (text: string | null, line: number): void => (text === null ? tooLongLine(source, line) : readLogLine(text, source, line));
     try {
       await readSource(
@@ -157,7 +165,7 @@ export async function readRecords(options: LoadOptions, io: Io, diagnostics: Dia
             diagnostics.lines++;
           },
         },
-        { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal, bytes: options.fileBytes?.[index] },
+        { maxLineBytes: options.maxLineBytes, stdin: io.stdin, signal: io.signal, bytes: options.fileBytes?.[index], name: source },
       );
       partial.flush(joined);
       if (held.lines) {
@@ -184,6 +192,26 @@ function readWholeDocument(lines: string[], source: string): LogRecord[] | null 
     return importDocumentRecords(parseJson(lines.join('\n').replace(/^\uFEFF/, '')), source, 1);
   } catch {
     return null;
+  }
+}
+
+/**
+ * Runs `use` with the input as it is best read whole: stdin and gzip files copied into
+ * temporary plain files first (input/stage.ts) and reported by their own names, so they
+ * are read as plain files are — only the traces in flight held, by worker threads when
+ * large. The copies go when `use` is done.
+ */
+export async function withStagedInput<T>(options: LoadOptions, io: Io, diagnostics: Diagnostics, use: (options: LoadOptions) => Promise<T>): Promise<T> {
+  // No input named and none piped in: the read says so.
+  if (options.files.length === 0 && io.stdinIsTTY) return use(options);
+  const files = options.files.length > 0 ? options.files : ['-'];
+  const staged = await stageSources(files, { stdin: io.stdin, signal: io.signal });
+  try {
+    diagnostics.failures.push(...staged.failures);
+    const same = staged.files.every((file, index) => file === files[index]);
+    return await use(same ? options : { ...options, files: staged.files, names: staged.names });
+  } finally {
+    staged.close();
   }
 }
 
@@ -254,10 +282,11 @@ export interface TraceSink {
  * Feeds every trace to a sink made by `create`, for a caller to whom the order of traces
  * does not matter (check, stats, the longest traces of a view). From files read whole,
  * each trace goes as soon as its last line has gone by, so only the traces in flight are
- * held. With `parts` (what the sink is, for a worker thread to make one) and worker
- * threads, each worker feeds its own sink and the sink here absorbs theirs. Otherwise
- * (stdin, `--follow`, or a sink that finds the order matters after all) traces come from
- * `streamTraces` in start order, to a fresh sink. Returns the sink fed.
+ * held (stdin and gzip files are read from a plain copy: `withStagedInput`). With `parts`
+ * (what the sink is, for a worker thread to make one) and worker threads, each worker
+ * feeds its own sink and the sink here absorbs theirs. Otherwise (`--follow`, or a sink
+ * that finds the order matters after all) traces come from `streamTraces` in start
+ * order, to a fresh sink. Returns the sink fed.
  */
 export async function eachTrace<T extends TraceSink>(
   options: LoadOptions,
@@ -267,18 +296,21 @@ export async function eachTrace<T extends TraceSink>(
   create: () => T,
   parts?: PartOutput,
 ): Promise<T> {
-  const parallel = !follow && parts && options.files.length > 0 ? await parallelLoader(options, true) : null;
-  if (parallel) {
+  const feed = async (options: LoadOptions): Promise<T> => {
+    const parallel = !follow && parts && options.files.length > 0 ? await parallelLoader(options, true) : null;
+    if (parallel) {
+      const sink = create();
+      if (await parallel.load.partsInWorkers(parallel.options, parallel.count, parts!, io, diagnostics, (state) => sink.absorb!(state as never), () => !sink.orderMatters)) return sink;
+    } else if (!follow && options.files.length > 0 && (options.threads === 'auto' || (options.threads ?? 1) === 1)) {
+      const early = create();
+      const { eachTraceHere } = await import('../parallel/load-parallel.js');
+      if (await eachTraceHere(options, io, diagnostics, (trace, order) => early.add(trace, order), () => !early.orderMatters)) return early;
+    }
     const sink = create();
-    if (await parallel.load.partsInWorkers(parallel.options, parallel.count, parts!, io, diagnostics, (state) => sink.absorb!(state as never), () => !sink.orderMatters)) return sink;
-  } else if (!follow && options.files.length > 0 && (options.threads === 'auto' || (options.threads ?? 1) === 1)) {
-    const early = create();
-    const { eachTraceHere } = await import('../parallel/load-parallel.js');
-    if (await eachTraceHere(options, io, diagnostics, (trace, order) => early.add(trace, order), () => !early.orderMatters)) return early;
-  }
-  const sink = create();
-  await streamTraces(options, follow, io, diagnostics, (trace) => sink.add(trace));
-  return sink;
+    await streamTraces(options, follow, io, diagnostics, (trace) => sink.add(trace));
+    return sink;
+  };
+  return follow ? feed(options) : withStagedInput(options, io, diagnostics, feed);
 }
 
 export interface FollowSettings {

@@ -10,7 +10,7 @@ import { matchesTrace, selectTraces, SlowestTraces, slowestBound, type SelectOpt
 import type { Trace } from '../types.js';
 import { resolveColorLevel } from './color.js';
 import type { Io } from './io.js';
-import { eachTrace, loadTraces, STOP, streamTexts, streamTraces, toLoadOptions, type FollowSettings, type InputOptions } from './load.js';
+import { eachTrace, loadTraces, STOP, streamTexts, streamTraces, toLoadOptions, withStagedInput, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
 import { openOutput } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { traceText } from '../parallel/written.js';
@@ -94,29 +94,34 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   const drawnEarly = !follow && (!options.summary || limit === Infinity) && options.select.slowest === undefined && (options.select.sort ?? 'start') === 'start';
   try {
     const output = { kind: 'view' as const, render, select: options.select, summary: options.summary };
-    const rendered = drawnEarly && (await streamTexts(load, output, io, diagnostics, summary));
-    if (rendered) {
-      // Every trace's problems are counted, as when one thread reads, even after --limit or a closed reader.
-      let stopped = false;
-      for (const [text, problems] of rendered) {
-        diagnostics.problems.push(...problems);
-        if (stopped || text === null) continue;
-        if (io.signal?.aborted || (await writeText(text)) === STOP) stopped = true;
+    const show = async (load: LoadOptions): Promise<void> => {
+      const rendered = drawnEarly && (await streamTexts(load, output, io, diagnostics, summary));
+      if (rendered) {
+        // Every trace's problems are counted, as when one thread reads, even after --limit or a closed reader.
+        let stopped = false;
+        for (const [text, problems] of rendered) {
+          diagnostics.problems.push(...problems);
+          if (stopped || text === null) continue;
+          if (io.signal?.aborted || (await writeText(text)) === STOP) stopped = true;
+        }
+      } else if (follow) {
+        await streamTraces(load, options.followSettings, io, diagnostics, (trace) => (matchesTrace(trace, options.select) ? write(trace) : undefined));
+      } else {
+        // The longest N (--slowest N; --sort duration --limit N) are kept while files are read, not every trace.
+        const bound = slowestBound(options.select);
+        const candidates =
+          bound === null
+            ? await loadTraces(load, io, diagnostics)
+            : (await eachTrace(load, null, io, diagnostics, () => new SlowestTraces(bound, options.select), { kind: 'slowest', keep: bound, select: options.select })).traces();
+        const traces = selectTraces(candidates, { sort: 'start', ...options.select });
+        for (const trace of traces) {
+          if (io.signal?.aborted || (await write(trace)) === STOP) break;
+        }
       }
-    } else if (follow) {
-      await streamTraces(load, options.followSettings, io, diagnostics, (trace) => (matchesTrace(trace, options.select) ? write(trace) : undefined));
-    } else {
-      // The longest N (--slowest N; --sort duration --limit N) are kept while files are read, not every trace.
-      const bound = readsStdin ? null : slowestBound(options.select);
-      const candidates =
-        bound === null
-          ? await loadTraces(load, io, diagnostics)
-          : (await eachTrace(load, null, io, diagnostics, () => new SlowestTraces(bound, options.select), { kind: 'slowest', keep: bound, select: options.select })).traces();
-      const traces = selectTraces(candidates, { sort: 'start', ...options.select });
-      for (const trace of traces) {
-        if (io.signal?.aborted || (await write(trace)) === STOP) break;
-      }
-    }
+    };
+    // Read whole, stdin and gzip files are read from a plain copy (load.ts withStagedInput).
+    if (follow) await show(load);
+    else await withStagedInput(load, io, diagnostics, show);
     if (options.summary && !out.writer.closed) {
       await out.writer.line('');
       for (const line of renderSummary(summary, { colorLevel, widthCols: render.widthCols })) await out.writer.line(line);

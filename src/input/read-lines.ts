@@ -35,6 +35,8 @@ export interface ReadOptions {
   bytes?: number;
   /** Bytes read at a time from a regular, uncompressed file (plain-file.ts). */
   chunkBytes?: number;
+  /** The name the source is reported by, when not its path (a staged copy: stage.ts). */
+  name?: string;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface ReadOptions {
  * member or bytes that are not gzip after a member stop decompression without
  * losing what came before. `failure` then tells the reader to report the file.
  */
-class MaybeGunzip extends Transform {
+export class MaybeGunzip extends Transform {
   private head: Buffer | null = Buffer.alloc(0);
   private gzip = false;
   /** Compressed bytes not yet given to an inflater (headers, trailers, what follows a member). */
@@ -217,7 +219,7 @@ export function sourceName(path: string): string {
  * when it cannot be opened or read; lines handled before a read error stay handled.
  */
 export async function readSource(path: string, handlers: LineHandlers, options: ReadOptions): Promise<void> {
-  const source = sourceName(path);
+  const source = options.name ?? sourceName(path);
   let input: Readable;
   let close = async (): Promise<void> => {};
   if (path === '-') input = options.stdin;
@@ -243,7 +245,7 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
         bytes === 0 ? Readable.from([]) : handle.createReadStream({ autoClose: false, highWaterMark: 256 * 1024, ...(bytes === undefined ? {} : { end: bytes - 1 }) });
     } catch (err) {
       if (err instanceof TracelogError) throw err;
-      throw new TracelogError('tracelog.unreadableFile', readErrorMessage(path, err));
+      throw new TracelogError('tracelog.unreadableFile', readErrorMessage(source, err));
     }
   }
 

@@ -14,11 +14,10 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
 import type { Io } from '../commands/io.js';
-import { readRecords, type LoadOptions } from '../commands/load.js';
+import { readRecords, sourceOf, type LoadOptions } from '../commands/load.js';
 import { nextTraceKey, traceIdsIn } from './route.js';
 import { readLine, type LineOptions } from '../extract/line.js';
 import { importDocumentRecords } from '../extract/import-document.js';
-import { sourceName } from '../input/read-lines.js';
 import { ownCopy } from '../strings.js';
 import { eachLine, isGzip, readPlainChunks } from '../input/plain-file.js';
 import { isPartialLine } from '../extract/partial-lines.js';
@@ -193,7 +192,7 @@ export async function findTraceEnds(
   try {
     for (const [index, file] of options.files.entries()) {
       const bytes = options.fileBytes?.[index];
-      const source = sourceName(file);
+      const source = sourceOf(options, index);
       const plain = await scanPlainFile(file, range?.end ?? bytes, options.maxLineBytes, chunkBytes, io.signal, (ids, text, line) => {
         place++;
         share(ids);
@@ -205,6 +204,7 @@ export async function findTraceEnds(
       const scan: LoadOptions = {
         ...options,
         files: [file],
+        names: [source],
         fileBytes: bytes === undefined ? undefined : [bytes],
         strict: false,
         fields: 'none',

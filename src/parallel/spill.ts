@@ -4,11 +4,10 @@
  * It lives in the temporary directory (TMPDIR) and is unlinked as soon as it is
  * open, so nothing is left behind when the process ends, however it ends.
  */
-import { randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { TracelogError } from '../errors.js';
+import { createTemporaryFile } from '../input/temp-file.js';
 import { outputError } from '../output/writer.js';
 
 const BUFFER_BYTES = 2 ** 20;
@@ -25,13 +24,9 @@ export interface Spill {
 
 /** A spill file in `dir`, or null when none can be made there (then the caller keeps everything in memory). */
 export function openSpill(dir: string = tmpdir()): Spill | null {
-  const path = join(dir, `tracelog-${process.pid}-${randomBytes(6).toString('hex')}.tmp`);
-  let fd: number;
-  try {
-    fd = openSync(path, 'wx+', 0o600);
-  } catch {
-    return null;
-  }
+  const file = createTemporaryFile(dir, 'tmp');
+  if (file === null) return null;
+  const { fd, path } = file;
   let linked = true;
   try {
     unlinkSync(path);

@@ -1,13 +1,15 @@
 // Traces written (or checked, or counted) as soon as their last line has gone by: a
 // file is read twice (once to find where each trace ends), and what comes out is byte
-// for byte what the plain reader gives — which is how stdin, read once, is read.
+// for byte what the plain reader gives — which is how stdin is read once, as a stream,
+// when no temporary copy of it can be made.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogGenerator } from '../../bench/generate.js';
-import { FIXTURES, ROOT, STACK_TRACE, cliEnv, runCli } from '../helpers/cli.js';
+import { FIXTURES, ROOT, STACK_TRACE, cliEnv, runCli, streamEnv } from '../helpers/cli.js';
 import { damagedLogs } from '../helpers/damage.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelog-early-'));
@@ -35,9 +37,9 @@ const COMMANDS = [
   ['stats', '--by', 'name'],
 ];
 
-/** The same command on a file (read twice, written early) and on stdin (read once). */
+/** The same command on a file (read twice, written early) and on stdin read once (no temporary copy to be had). */
 async function sameAsStdin(args, file, label) {
-  const [early, plain] = await Promise.all([runCli([...args, '--threads', '1', file]), runCli([...args, '--threads', '1'], { stdinFile: file })]);
+  const [early, plain] = await Promise.all([runCli([...args, '--threads', '1', file]), runCli([...args, '--threads', '1'], { stdinFile: file, env: streamEnv() })]);
   assert.equal(early.stdout, plain.stdout, `${label}: stdout`);
   assert.equal(early.stderr, plain.stderr.replaceAll('stdin:', `${file}:`), `${label}: stderr`);
   assert.equal(early.code, plain.code, `${label}: exit status`);
@@ -57,6 +59,29 @@ for (const command of COMMANDS) {
     await Promise.all([next(), next()]);
   });
 }
+
+test('stdin and gzip files read whole are copied to a plain file first: the same output as the file, in one thread and two', async () => {
+  const gz = join(dir, 'generated.jsonl.gz');
+  writeFileSync(gz, gzipSync(readFileSync(generated)));
+  const temporary = mkdtempSync(join(dir, 'tmp-'));
+  const env = cliEnv({ TMPDIR: temporary });
+  // One command of each kind that reads whole (the copy is read as any file is).
+  for (const command of [COMMANDS[0], COMMANDS[4], COMMANDS[5], COMMANDS[8], COMMANDS[12], COMMANDS[14]]) {
+    const label = command.join(' ');
+    const [file, piped, gzipped] = await Promise.all([
+      runCli([...command, '--threads', '2', generated]),
+      runCli([...command, '--threads', '2'], { stdinFile: generated, env }),
+      runCli([...command, '--threads', '1', gz], { env }),
+    ]);
+    assert.doesNotMatch(file.stderr, STACK_TRACE);
+    for (const [r, name] of [[piped, 'stdin'], [gzipped, gz]]) {
+      assert.equal(r.stdout, file.stdout, `${label} (${name}): stdout`);
+      assert.equal(r.stderr, file.stderr.replaceAll(`${generated}:`, `${name}:`), `${label} (${name}): stderr`);
+      assert.equal(r.code, file.code, `${label} (${name}): exit status`);
+    }
+  }
+  assert.deepEqual(readdirSync(temporary), [], 'no copy is left behind');
+});
 
 test('view --limit keeps only the first traces while it reads (more than a thousand shown)', async () => {
   const many = join(dir, 'many.jsonl');

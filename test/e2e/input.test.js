@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync, createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { once } from 'node:events';
-import { FIXTURES, fixture, makeTempDir, parseSpans, runCli, STACK_TRACE } from '../helpers/cli.js';
+import { FIXTURES, fixture, makeTempDir, parseSpans, runCli, STACK_TRACE, streamEnv } from '../helpers/cli.js';
 
 const tmp = makeTempDir();
 test.after(() => tmp.cleanup());
@@ -20,12 +20,16 @@ test('stdin and a file give identical output', async () => {
       const fromFile = await runCli(['convert', '--format', format, fixture(name)]);
       const fromStdin = await runCli(['convert', '--format', format], { input: read(name) });
       const fromDash = await runCli(['convert', '--format', format, '-'], { stdinFile: join(FIXTURES, name) });
+      // With no temporary directory, stdin is read in one pass as a stream.
+      const fromStream = await runCli(['convert', '--format', format], { input: read(name), env: streamEnv() });
       assert.equal(fromFile.code, 0, name);
       assert.equal(fromStdin.code, 0, name);
       assert.ok(fromFile.stdout.length > 0, name);
       assert.equal(fromStdin.stdout, fromFile.stdout, `${name} ${format}: stdin`);
       assert.equal(fromDash.stdout, fromFile.stdout, `${name} ${format}: -`);
+      assert.equal(fromStream.stdout, fromFile.stdout, `${name} ${format}: stdin as a stream`);
       assert.equal(fromStdin.stderr, fromFile.stderr, name);
+      assert.equal(fromStream.stderr, fromFile.stderr, name);
     }
   }
 });
@@ -157,9 +161,17 @@ test('gzip generated on the fly: .gz name, misleading name and stdin all decompr
     assert.equal(r.stdout, expected.stdout, args[0]);
     assert.equal(r.stderr, expected.stderr.replace('app.log:', `${args[0]}:`), args[0]);
   }
-  const piped = await runCli(['convert'], { input: gz });
-  assert.equal(piped.stdout, expected.stdout);
-  assert.equal(piped.stderr, expected.stderr.replace('app.log:', 'stdin:'));
+  // Copied to a plain file first (the default), and read as a stream when no temporary file can be made.
+  for (const env of [undefined, streamEnv()]) {
+    for (const args of [['app.log.gz'], ['--threads', '2', 'app.log.gz']]) {
+      const r = await runCli(['convert', ...args], { cwd: tmp.dir, env });
+      assert.equal(r.stdout, expected.stdout, args.join(' '));
+      assert.equal(r.stderr, expected.stderr.replace('app.log:', 'app.log.gz:'), args.join(' '));
+    }
+    const piped = await runCli(['convert'], { input: gz, env });
+    assert.equal(piped.stdout, expected.stdout);
+    assert.equal(piped.stderr, expected.stderr.replace('app.log:', 'stdin:'));
+  }
 });
 
 test('a truncated gzip file: lines before the damage are kept, the file is reported, exit 2', async () => {
@@ -171,6 +183,13 @@ test('a truncated gzip file: lines before the damage are kept, the file is repor
   assert.equal(code, 2);
   assert.match(stderr, /^tracelog: cannot read 'cut\.log\.gz': corrupt gzip data( after line \d+)?\n$/);
   assert.ok(parseSpans(stdout).length > 0);
+  // The same spans and message from stdin, from a copy and as a stream, and from the file as a stream.
+  for (const [args, options, name] of [[[], { input: gz.subarray(0, gz.length - 200) }, 'stdin'], [[], { input: gz.subarray(0, gz.length - 200), env: streamEnv() }, 'stdin'], [['cut.log.gz'], { env: streamEnv() }, 'cut.log.gz']]) {
+    const r = await runCli(['convert', ...args], { cwd: tmp.dir, ...options });
+    assert.equal(r.code, 2);
+    assert.equal(r.stdout, stdout);
+    assert.equal(r.stderr, stderr.replace('cut.log.gz', name));
+  }
 });
 
 test('the summary line of the issue: skipped 3 of 10,000 lines', async () => {

@@ -23,6 +23,15 @@ export function cliEnv(extra = {}) {
   return { ...env, NO_COLOR: '1', TZ: 'UTC', COLUMNS: '100', LANG: 'C.UTF-8', ...extra };
 }
 
+/**
+ * An environment with no temporary directory to write in: stdin and gzip files are then
+ * read in one pass as streams (holding every trace), not from a plain copy — the reference
+ * the copied reading is compared with.
+ */
+export function streamEnv(extra = {}) {
+  return cliEnv({ TMPDIR: join(tmpdir(), 'tracelog-no-such-directory'), ...extra });
+}
+
 /** A fixture's path relative to the repository root (how the CLI names it in messages). */
 export const fixture = (name) => `fixtures/${name}`;
 
