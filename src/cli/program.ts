@@ -25,7 +25,7 @@ function addInputOptions(cmd: Command): Command {
     .option('--strict', 'stop at the first malformed line (exit 2)', false)
     .option('-q, --quiet', 'do not print the skipped-lines summary and structural warnings', false)
     .option('--max-line-bytes <size>', 'skip lines longer than this', parseSize, DEFAULT_MAX_LINE_BYTES)
-    .option('--threads <n>', "worker threads for reading files whole: a number, or 'auto' (one per core for 16 MiB of files or more; 1 for one thread)", parseThreads, 'auto');
+    .option('--threads <n>', "worker threads for reading files whole: a number, or 'auto' (one per core for 48 MiB of files or more; 1 for one thread)", parseThreads, 'auto');
 }
 
 /** Follow-mode options (`view` follows stdin by default; `convert` and `check` only when asked). */

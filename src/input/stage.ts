@@ -1,6 +1,6 @@
 /**
- * Sources read whole that are not regular uncompressed files (stdin, gzip files) are
- * first copied, decompressed, into a temporary file, as `sort` spills to disk. Then
+ * Sources read whole that are not regular uncompressed files (stdin, gzip files, named
+ * pipes) are first copied, decompressed, into a temporary file, as `sort` spills to disk. Then
  * they are read as plain files are: twice if need be (the last line of each trace found
  * first) and by worker threads, so only the traces in flight are held, where one pass
  * over a stream must hold every trace until the stream ends.
@@ -39,7 +39,7 @@ export interface StageOptions {
 }
 
 /**
- * Copies stdin (`-`) and each gzip file among `files` into a temporary plain file. A
+ * Copies stdin (`-`), each gzip file and each named pipe among `files` into a temporary plain file. A
  * source that cannot be opened, or when no temporary file can be made, is left as it is
  * (read the stream way, which reports it). Throws TracelogError('tracelog.output') when
  * a copy cannot be written (a full disk), 'tracelog.interrupted' on the signal.
@@ -53,7 +53,7 @@ export async function stageSources(files: string[], options: StageOptions): Prom
   try {
     for (const [index, file] of files.entries()) {
       const name = staged.names[index]!;
-      const input = file === '-' ? options.stdin : await gzipStream(file);
+      const input = file === '-' ? options.stdin : await streamToCopy(file);
       if (input === null) continue;
       const copy = openCopy(options.dir ?? tmpdir(), name);
       if (copy === null) {
@@ -72,8 +72,12 @@ export async function stageSources(files: string[], options: StageOptions): Prom
   return staged;
 }
 
-/** A stream of the file's bytes when it is a regular gzip file, else null. */
-async function gzipStream(path: string): Promise<Readable | null> {
+/**
+ * A stream of the file's bytes when it is to be copied: a gzip file, or one that can be read
+ * only once (a named pipe, `<(zcat …)`). Null for a plain file, a directory, or one that
+ * cannot be opened (the read reports it).
+ */
+async function streamToCopy(path: string): Promise<Readable | null> {
   let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(path, 'r');
@@ -81,7 +85,8 @@ async function gzipStream(path: string): Promise<Readable | null> {
     return null;
   }
   try {
-    if ((await handle.stat()).isFile() && (await isGzip(handle))) return handle.createReadStream({ start: 0, highWaterMark: 256 * 1024 });
+    const stat = await handle.stat();
+    if (!stat.isDirectory() && !(stat.isFile() && !(await isGzip(handle)))) return handle.createReadStream({ highWaterMark: 256 * 1024 });
   } catch {
     // Read the stream way, which reports it.
   }

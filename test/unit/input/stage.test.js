@@ -2,7 +2,8 @@
 // they can be read as plain files are; everything else left as it is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -65,6 +66,21 @@ test('stdin and a gzip file become plain copies with the same lines, named as be
   }
   assert.deepEqual(readdirSync(copies), [], 'nothing is left behind');
   if (existsSync('/proc/self/fd')) assert.equal(existsSync(staged.files[1]), false, 'the copy is let go');
+});
+
+test('a named pipe (`<(zcat …)`) is copied too: it can be read only once', { skip: process.platform === 'win32' }, async () => {
+  const fifo = join(dir, 'pipe.log');
+  execFileSync('mkfifo', [fifo]);
+  const writer = createWriteStream(fifo);
+  writer.end(text);
+  const staged = await stageSources([fifo], { stdin: Readable.from([]), dir: copiesDir() });
+  try {
+    assert.deepEqual(staged.names, [fifo]);
+    assert.notEqual(staged.files[0], fifo);
+    assert.equal(readFileSync(staged.files[0], 'utf8'), text);
+  } finally {
+    staged.close();
+  }
 });
 
 test('corrupt gzip: the whole lines before the damage are copied, and the file is reported as the stream read reports it', async () => {
