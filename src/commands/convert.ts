@@ -163,7 +163,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
         return out.writer.closed ? STOP : undefined;
       });
     };
-    // Read whole, stdin and gzip files are read from a plain copy (load.ts withStagedInput).
+    // Read whole, stdin, gzip files and pipes are read from a plain copy (load.ts withStagedInput).
     if (options.follow) await writeTraces(convertLoadOptions(options));
     else await withStagedInput(convertLoadOptions(options), io, diagnostics, writeTraces);
     const end = writer.end();

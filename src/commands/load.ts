@@ -38,7 +38,7 @@ export function toLoadOptions(input: InputOptions, files: string[] = input.files
 
 export interface LoadOptions {
   files: string[];
-  /** The name each file is reported by, when not its path or `stdin` (a staged copy: see `stageInput`). */
+  /** The name each file is reported by, when not its path or `stdin` (a staged copy: see `withStagedInput`). */
   names?: string[];
   strict: boolean;
   maxLineBytes: number;
@@ -196,8 +196,8 @@ function readWholeDocument(lines: string[], source: string): LogRecord[] | null 
 }
 
 /**
- * Runs `use` with the input as it is best read whole: stdin and gzip files copied into
- * temporary plain files first (input/stage.ts) and reported by their own names, so they
+ * Runs `use` with the input as it is best read whole: stdin, gzip files and named pipes
+ * copied into temporary plain files first (input/stage.ts) and reported by their own names, so they
  * are read as plain files are — only the traces in flight held, by worker threads when
  * large. The copies go when `use` is done.
  */
@@ -252,7 +252,7 @@ export async function parallelLoader(
  * its last line has gone by, in start order, with its problems: by worker threads for a
  * large input (see parallel/), else in this thread; a view that asks (`summary` in its
  * output) gets the traces drawn summed up in `summary`. Null when the input must be read
- * the plain way (stdin, a whole JSON document, `--field trace=…`, a misleading line).
+ * the plain way (stdin not copied: `withStagedInput`; a whole JSON document, `--field trace=…`, a misleading line).
  */
 export async function streamTexts(
   options: LoadOptions,
@@ -282,7 +282,7 @@ export interface TraceSink {
  * Feeds every trace to a sink made by `create`, for a caller to whom the order of traces
  * does not matter (check, stats, the longest traces of a view). From files read whole,
  * each trace goes as soon as its last line has gone by, so only the traces in flight are
- * held (stdin and gzip files are read from a plain copy: `withStagedInput`). With `parts`
+ * held (stdin, gzip files and pipes are read from a plain copy: `withStagedInput`). With `parts`
  * (what the sink is, for a worker thread to make one) and worker threads, each worker
  * feeds its own sink and the sink here absorbs theirs. Otherwise (`--follow`, or a sink
  * that finds the order matters after all) traces come from `streamTraces` in start

@@ -119,7 +119,7 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
         }
       }
     };
-    // Read whole, stdin and gzip files are read from a plain copy (load.ts withStagedInput).
+    // Read whole, stdin, gzip files and pipes are read from a plain copy (load.ts withStagedInput).
     if (follow) await show(load);
     else await withStagedInput(load, io, diagnostics, show);
     if (options.summary && !out.writer.closed) {
