@@ -205,7 +205,7 @@ export async function withStagedInput<T>(options: LoadOptions, io: Io, diagnosti
   // No input named and none piped in: the read says so.
   if (options.files.length === 0 && io.stdinIsTTY) return use(options);
   const files = options.files.length > 0 ? options.files : ['-'];
-  const staged = await stageSources(files, { stdin: io.stdin, signal: io.signal });
+  const staged = await stageSources(files, { stdin: io.stdin, signal: io.signal, maxLineBytes: options.maxLineBytes });
   try {
     diagnostics.failures.push(...staged.failures);
     const same = staged.files.every((file, index) => file === files[index]);

@@ -34,6 +34,12 @@ export interface StagedSources {
 export interface StageOptions {
   stdin: Readable;
   signal?: AbortSignal;
+  /**
+   * The reader's cap on a line's bytes: a longer line is copied cut short (still too long,
+   * so the reader skips and counts it, as the stream read does), and a huge line — a gzip
+   * bomb — takes no disk.
+   */
+  maxLineBytes?: number;
   /** Where the copies go (default: the system's temporary directory). */
   dir?: string;
 }
@@ -55,7 +61,7 @@ export async function stageSources(files: string[], options: StageOptions): Prom
       const name = staged.names[index]!;
       const input = file === '-' ? options.stdin : await streamToCopy(file);
       if (input === null) continue;
-      const copy = openCopy(options.dir ?? tmpdir(), name);
+      const copy = openCopy(options.dir ?? tmpdir(), name, (options.maxLineBytes ?? Number.POSITIVE_INFINITY) + 2);
       if (copy === null) {
         if (file !== '-') input.destroy();
         continue;
@@ -102,7 +108,8 @@ interface Copy {
   close(): void;
 }
 
-function openCopy(dir: string, name: string): Copy | null {
+/** A copy whose lines are cut to `keep` bytes. */
+function openCopy(dir: string, name: string, keep: number): Copy | null {
   const file = createTemporaryFile(dir, 'log');
   if (file === null) return null;
   const { fd, path } = file;
@@ -111,25 +118,23 @@ function openCopy(dir: string, name: string): Copy | null {
   let written = 0;
   return {
     async fill(input, signal) {
-      // Bytes up to the end of the last whole line, and how many lines that is.
+      // Bytes up to the end of the last whole line; how many lines that is is `cut.lines`.
       let whole = 0;
-      let lines = 0;
+      const cut: LineCut = { keep, lineBytes: 0, lines: 0 };
       let writeFailure: unknown = null;
       const gunzip = new MaybeGunzip();
       const sink = new Writable({
         highWaterMark: 2 ** 20,
         write(chunk: Buffer, _enc, cb) {
+          const { bytes, wholeEnd } = cutLines(chunk, cut);
           try {
-            for (let done = 0; done < chunk.length; ) done += writeSync(fd, chunk, done, chunk.length - done, written + done);
+            for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done, written + done);
           } catch (err) {
             writeFailure = err;
             return cb(err as Error);
           }
-          for (let at = chunk.indexOf(0x0a); at >= 0; at = chunk.indexOf(0x0a, at + 1)) {
-            lines++;
-            whole = written + at + 1;
-          }
-          written += chunk.length;
+          if (wholeEnd >= 0) whole = written + wholeEnd;
+          written += bytes.length;
           cb();
         },
       });
@@ -146,7 +151,7 @@ function openCopy(dir: string, name: string): Copy | null {
       // As when the stream is read: the lines before the failure count, the one it cut off does not.
       ftruncateSync(fd, whole);
       written = whole;
-      return `${readErrorMessage(name, failure)}${lines > 0 ? ` after line ${lines}` : ''}`;
+      return `${readErrorMessage(name, failure)}${cut.lines > 0 ? ` after line ${cut.lines}` : ''}`;
     },
     readPath() {
       const byDescriptor = `/proc/self/fd/${fd}`;
@@ -170,4 +175,43 @@ function openCopy(dir: string, name: string): Copy | null {
       }
     },
   };
+}
+
+/** How the lines of a copy are cut: at `keep` bytes; the current line's bytes so far, and the newlines seen. */
+export interface LineCut {
+  keep: number;
+  lineBytes: number;
+  lines: number;
+}
+
+/**
+ * The bytes of `chunk` to copy, every line cut to `cut.keep` bytes (`cut` carries a line
+ * across chunks), and where in them the last whole line ends (−1: no newline in the chunk).
+ * The chunk itself when nothing is cut.
+ */
+export function cutLines(chunk: Buffer, cut: LineCut): { bytes: Buffer; wholeEnd: number } {
+  const pieces: Buffer[] = [];
+  // The kept run of bytes starts at `from`; `out` bytes were kept before it.
+  let from = 0;
+  let out = 0;
+  let wholeEnd = -1;
+  for (let at = 0; ; ) {
+    const nl = chunk.indexOf(0x0a, at);
+    const end = nl < 0 ? chunk.length : nl;
+    if (cut.lineBytes + (end - at) > cut.keep) {
+      const stop = at + (cut.keep - cut.lineBytes);
+      pieces.push(chunk.subarray(from, stop));
+      out += stop - from;
+      from = end;
+      cut.lineBytes = cut.keep;
+    } else cut.lineBytes += end - at;
+    if (nl < 0) break;
+    cut.lines++;
+    cut.lineBytes = 0;
+    wholeEnd = out + (nl + 1 - from);
+    at = nl + 1;
+  }
+  if (pieces.length === 0) return { bytes: chunk, wholeEnd };
+  pieces.push(chunk.subarray(from));
+  return { bytes: Buffer.concat(pieces), wholeEnd };
 }

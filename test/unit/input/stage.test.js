@@ -3,12 +3,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import { stageSources } from '../../../dist/input/stage.js';
+import { cutLines, stageSources } from '../../../dist/input/stage.js';
 import { readSource } from '../../../dist/input/read-lines.js';
 import { TracelogError } from '../../../dist/errors.js';
 
@@ -20,11 +20,11 @@ function copiesDir() {
   return mkdtempSync(join(dir, 'copies-'));
 }
 
-/** Every line readSource gives for `path` in the stream way, as [line, text]. */
-async function linesOf(path, stdin = Readable.from([])) {
+/** Every line readSource gives for `path` in the stream way, as [line, text] (null: too long). */
+async function linesOf(path, stdin = Readable.from([]), maxLineBytes = 1000) {
   const lines = [];
   try {
-    await readSource(path, { line: (text, _source, line) => lines.push([line, text]), tooLong: (_s, line) => lines.push([line, null]) }, { maxLineBytes: 1000, stdin });
+    await readSource(path, { line: (text, _source, line) => lines.push([line, text]), tooLong: (_s, line) => lines.push([line, null]) }, { maxLineBytes, stdin });
   } catch (err) {
     lines.push(['error', err.message]);
   }
@@ -151,4 +151,59 @@ test('interrupted while copying: tracelog.interrupted, and the copy is removed',
   setTimeout(() => controller.abort(130), 20);
   await assert.rejects(staging, (err) => err instanceof TracelogError && err.code === 'tracelog.interrupted' && err.exitCode === 130);
   assert.deepEqual(readdirSync(copies), []);
+});
+
+test('cutLines: every line cut to its first `keep` bytes, across any chunking; newlines counted, the end of the last whole line found', () => {
+  let seed = 7;
+  const random = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2 ** 31;
+    return seed % n;
+  };
+  for (let round = 0; round < 300; round++) {
+    const keep = 1 + random(12);
+    const lines = Array.from({ length: random(8) }, () => 'x\r'.repeat(random(10)).slice(0, random(25)));
+    const text = lines.join('\n') + (random(2) ? '\n' : '');
+    const expected = text
+      .split('\n')
+      .map((line) => line.slice(0, keep))
+      .join('\n');
+    const cut = { keep, lineBytes: 0, lines: 0 };
+    const out = [];
+    let whole = -1;
+    let written = 0;
+    for (let at = 0; at < text.length; ) {
+      const size = 1 + random(9);
+      const { bytes, wholeEnd } = cutLines(Buffer.from(text.slice(at, at + size)), cut);
+      if (wholeEnd >= 0) whole = written + wholeEnd;
+      written += bytes.length;
+      out.push(bytes);
+      at += size;
+    }
+    const copied = Buffer.concat(out).toString();
+    assert.equal(copied, expected, JSON.stringify({ text, keep }));
+    assert.equal(cut.lines, (text.match(/\n/g) ?? []).length);
+    assert.equal(whole, copied.lastIndexOf('\n') < 0 ? -1 : copied.lastIndexOf('\n') + 1);
+  }
+});
+
+test('a gzip bomb (64 MiB of one line) is copied cut to the line cap: little disk, and the same line skipped as too long', async () => {
+  const bomb = join(dir, 'bomb.log.gz');
+  writeFileSync(bomb, gzipSync(Buffer.concat([Buffer.from('{"trace_id":"a"}\n'), Buffer.alloc(64 * 2 ** 20, 0x61), Buffer.from('\n{"trace_id":"b"}\n')])));
+  const max = 2 ** 20;
+  const streamed = await linesOf(bomb, undefined, max);
+  assert.deepEqual(streamed, [[1, '{"trace_id":"a"}'], [2, null], [3, '{"trace_id":"b"}']]);
+  const staged = await stageSources([bomb], { stdin: Readable.from([]), dir: copiesDir(), maxLineBytes: max });
+  try {
+    assert.ok(statSync(staged.files[0]).size < max + 100, `copy of ${statSync(staged.files[0]).size} bytes`);
+    assert.deepEqual(await linesOf(staged.files[0], undefined, max), streamed);
+    // A line of exactly the cap, with a CR before its newline, is kept whole.
+    const exact = join(dir, 'exact.log.gz');
+    // One a byte longer is too long, and so is one whose byte after the cap is a CR with more after it.
+    writeFileSync(exact, gzipSync(`${'b'.repeat(max)}\r\n${'c'.repeat(max + 1)}\r\n${'d'.repeat(max)}\rmore\n`));
+    const again = await stageSources([exact], { stdin: Readable.from([]), dir: copiesDir(), maxLineBytes: max });
+    assert.deepEqual((await linesOf(again.files[0], undefined, max)).map(([line, t]) => [line, t?.length ?? null]), [[1, max], [2, null], [3, null]]);
+    again.close();
+  } finally {
+    staged.close();
+  }
 });
