@@ -12,6 +12,7 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import { XMLValidator } from 'fast-xml-parser';
 import { spawn } from 'node:child_process';
+import { gzipSync } from 'node:zlib';
 import { assertValidSpan, BIN, cliEnv, makeTempDir, parseLines, parseSpans, runCli, STACK_TRACE, writeLines } from '../helpers/cli.js';
 import { runCliMeasured } from '../helpers/peak-rss.js';
 
@@ -284,6 +285,18 @@ test('a 200 MiB line without a newline is skipped and counted once, with bounded
   const piped = await runCliMeasured(['convert'], { stdinFile: path });
   assert.equal(piped.stderr, 'tracelog: skipped 1 of 2 lines (1 too long); first at stdin:2\n');
   assert.ok(piped.peakRssKiB < MAX_RSS_KIB, `peak RSS ${piped.peakRssKiB} KiB (${piped.method})`);
+});
+
+test('a gzip bomb (one line of 128 MiB in a small .gz), on stdin and as a file: the line is skipped and counted, the spans around it kept, memory bounded', async () => {
+  const path = join(tmp.dir, 'bomb.log.gz');
+  writeFileSync(path, gzipSync(Buffer.concat([Buffer.from(`${span('bomb', 'before', null, 0)}\n`), Buffer.alloc(128 * 2 ** 20, 0x61), Buffer.from(`\n${span('bomb', 'after', null, 1)}\n`)])));
+  for (const [args, options, name] of [[[path], {}, path], [[], { stdinFile: path }, 'stdin']]) {
+    const r = await runCliMeasured(['convert', ...args], options);
+    assert.equal(r.code, 0);
+    assert.equal(r.stderr, `tracelog: skipped 1 of 3 lines (1 too long); first at ${name}:2\n`);
+    assert.deepEqual(parseSpans(r.stdout).map((s) => s.spanId), ['before', 'after']);
+    assert.ok(r.peakRssKiB < MAX_RSS_KIB, `peak RSS ${r.peakRssKiB} KiB (${r.method})`);
+  }
 });
 
 // ------------------------------------------------------------ bytes
