@@ -7,7 +7,7 @@
 import { Diagnostics } from '../diagnostics.js';
 import { EXIT_USAGE, TracelogError } from '../errors.js';
 import { chromeTraceText, toChromeTrace } from '../export/chrome.js';
-import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest } from '../export/otlp.js';
+import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest, type OtlpRequestText } from '../export/otlp.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
 import { STOP, streamTexts, streamTraces, toLoadOptions, withStagedInput, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
@@ -192,9 +192,14 @@ function convertLoadOptions(options: ConvertOptions): LoadOptions {
  */
 const BATCHES_PER_FLUSH = 8;
 
+/** Requests made ahead of the one being sent, at most. */
+const MAX_QUEUED_REQUESTS = 4;
+
 /**
  * `--endpoint`: OTLP requests are produced as traces complete and POSTed one at a
- * time; the closing line says how many spans arrived. Exit 2 if any did not.
+ * time; the closing line says how many spans arrived. Exit 2 if any did not. Input read
+ * whole goes as `--format otlp` writes it (the same requests, from traces written as their
+ * last line goes by, by worker threads when large), made only as fast as they are sent.
  */
 async function runSend(options: ConvertOptions, io: Io): Promise<number> {
   const { sendOtlp, formatSendSummary, parseHeaderOptions } = await import('../output/send-otlp.js');
@@ -203,22 +208,20 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
   const otlp = { scopeVersion: VERSION, ...options.otlp };
   const maxSpans = otlp.maxSpans ?? 512;
 
-  // Traces flow from the reader to the sender through a small queue.
-  const queue: OtlpRequest[] = [];
+  // Requests flow from the reader to the sender through a small queue.
+  const queue: Array<OtlpRequest | OtlpRequestText> = [];
   let done = false;
   let wake: (() => void) | null = null;
-  let pending: Trace[] = [];
-  let pendingSpans = 0;
-  const flush = (): void => {
-    if (pending.length === 0) return;
-    queue.push(...toOtlpRequests(pending, otlp));
-    pending = [];
-    pendingSpans = 0;
+  let taken: (() => void) | null = null;
+  const enqueue = (requests: ReadonlyArray<OtlpRequest | OtlpRequestText>): void => {
+    if (requests.length === 0) return;
+    queue.push(...requests);
     wake?.();
   };
-  async function* requests(): AsyncGenerator<OtlpRequest> {
+  async function* requests(): AsyncGenerator<OtlpRequest | OtlpRequestText> {
     while (true) {
       const next = queue.shift();
+      taken?.();
       if (next) yield next;
       else if (done) return;
       else await new Promise<void>((resolve) => (wake = resolve));
@@ -236,12 +239,44 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
     onProgress: progress,
     signal: io.signal,
   });
-  try {
-    await streamTraces(toLoadOptions(options), options.follow, io, diagnostics, (trace) => {
+  let stopped = false;
+  const sendingEnds = sending.then(
+    () => void (stopped = true),
+    () => void (stopped = true),
+  );
+  const textWriter = new OtlpTextWriter(otlp);
+  let pending: Trace[] = [];
+  let pendingSpans = 0;
+  const flush = (): void => {
+    enqueue(toOtlpRequests(pending, otlp));
+    pending = [];
+    pendingSpans = 0;
+  };
+  const send = async (load: LoadOptions): Promise<void> => {
+    const texts = !options.follow && (await streamTexts(load, { kind: 'otlp' }, io, diagnostics));
+    if (texts) {
+      const decoder = new TextDecoder();
+      for (const [text, problems] of texts) {
+        diagnostics.problems.push(...problems);
+        if (text === null) continue;
+        textWriter.add(decoder.decode(text));
+        enqueue(textWriter.takeRequests());
+        // Made only as fast as they go: the rest waits as written text (memory, then a temporary file).
+        while (queue.length > MAX_QUEUED_REQUESTS && !stopped) await Promise.race([new Promise<void>((resolve) => (taken = resolve)), sendingEnds]);
+        taken = null;
+        // The sender gave up (interrupted, or an endpoint it cannot use): reading stops too.
+        if (stopped) break;
+      }
+      enqueue(textWriter.takeRequests(true));
+    } else await streamTraces(load, options.follow, io, diagnostics, (trace) => {
       pending.push(trace);
       pendingSpans += trace.spanCount;
       if (options.follow || pendingSpans >= maxSpans * BATCHES_PER_FLUSH) flush();
     });
+  };
+  try {
+    if (options.follow) await send(toLoadOptions(options));
+    else await withStagedInput({ ...toLoadOptions(options), fields: 'text' }, io, diagnostics, send);
   } finally {
     flush();
     done = true;

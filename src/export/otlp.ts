@@ -117,6 +117,12 @@ export function otlpSpanLines(trace: Trace): string {
   return text;
 }
 
+/** An OTLP request as its JSON text, with how many spans it holds. */
+export interface OtlpRequestText {
+  text: string;
+  spans: number;
+}
+
 /**
  * Requests written as JSON lines while spans come: `add` returns the text of a request
  * a span did not fit in (else ''), `flush` the last. Each line is what
@@ -125,21 +131,29 @@ export function otlpSpanLines(trace: Trace): string {
 export class OtlpTextWriter {
   private readonly batcher: Batcher<string>;
   private readonly resources = new Map<string, [string, string]>();
-  private text = '';
+  private requests: OtlpRequestText[] = [];
 
   constructor(private readonly options: OtlpOptions = {}) {
     this.batcher = new Batcher<string>(options, (batch) => {
       const parts: string[] = [];
+      let spanCount = 0;
       for (const [service, spans] of batch) {
         const [head, tail] = this.resource(service);
         parts.push(`${head}${spans.join(',')}${tail}`);
+        spanCount += spans.length;
       }
-      this.text += `{"resourceSpans":[${parts.join(',')}]}\n`;
+      this.requests.push({ text: `{"resourceSpans":[${parts.join(',')}]}`, spans: spanCount });
     });
   }
 
-  /** Adds a trace's lines from `otlpSpanLines`. */
+  /** Adds a trace's lines from `otlpSpanLines`; the text of the requests they completed. */
   addLines(lines: string): string {
+    this.add(lines);
+    return this.take();
+  }
+
+  /** Adds a trace's lines from `otlpSpanLines`; the requests they complete wait for `takeRequests`. */
+  add(lines: string): void {
     for (let at = 0; at < lines.length; ) {
       const end = lines.indexOf('\n', at);
       const tab = lines.indexOf('\t', at);
@@ -147,7 +161,6 @@ export class OtlpTextWriter {
       this.batcher.add(JSON.parse(lines.slice(at, tab)) as string, spanJson, byteLength(spanJson));
       at = end + 1;
     }
-    return this.take();
   }
 
   flush(): string {
@@ -155,9 +168,17 @@ export class OtlpTextWriter {
     return this.take();
   }
 
+  /** The requests completed so far (each as its JSON text, without a newline), taken; `end`: the last one too. */
+  takeRequests(end = false): OtlpRequestText[] {
+    if (end) this.batcher.flush();
+    const requests = this.requests;
+    this.requests = [];
+    return requests;
+  }
+
   private take(): string {
-    const text = this.text;
-    this.text = '';
+    let text = '';
+    for (const request of this.takeRequests()) text += `${request.text}\n`;
     return text;
   }
 

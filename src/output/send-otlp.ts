@@ -9,7 +9,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { TracelogError } from '../errors.js';
-import { OTLP_DEFAULT_MAX_BYTES, OTLP_DEFAULT_MAX_SPANS, type OtlpRequest } from '../export/otlp.js';
+import { OTLP_DEFAULT_MAX_BYTES, OTLP_DEFAULT_MAX_SPANS, type OtlpRequest, type OtlpRequestText } from '../export/otlp.js';
 import { sanitizeText } from '../render/sanitize-text.js';
 
 const gzipAsync = promisify(gzipCallback);
@@ -122,7 +122,8 @@ export interface SendResult {
 }
 
 /**
- * Sends each request in turn and reports what was delivered; delivery
+ * Sends each request (an object, or its JSON text with its span count) in turn
+ * and reports what was delivered; delivery
  * failures are counted in the result, never thrown. Retries 429, 502, 503,
  * 504, connection errors and timeouts with full-jitter exponential backoff,
  * honouring `Retry-After` up to the backoff cap. Any other error status fails
@@ -135,7 +136,7 @@ export interface SendResult {
  * @throws TracelogError `tracelog.usage` for an endpoint that is not an http(s) URL or an invalid header.
  */
 export async function sendOtlp(
-  requests: AsyncIterable<OtlpRequest> | Iterable<OtlpRequest>,
+  requests: AsyncIterable<OtlpRequest | OtlpRequestText> | Iterable<OtlpRequest | OtlpRequestText>,
   options: SendOptions,
   deps: SendDeps = {},
 ): Promise<SendResult> {
@@ -172,14 +173,14 @@ export async function sendOtlp(
 
   let collectorDown = false;
   for await (const request of requests) {
-    const spans = countSpans(request);
+    const spans = 'text' in request ? request.spans : countSpans(request);
     if (spans === 0) continue;
     if (collectorDown) {
       fail(spans, 'not sent');
       continue;
     }
     if (signal?.aborted) break;
-    const text = JSON.stringify(request);
+    const text = 'text' in request ? request.text : JSON.stringify(request);
     const body = gzip ? await gzipAsync(text) : Buffer.from(text, 'utf8');
 
     let outcome: Outcome | undefined;

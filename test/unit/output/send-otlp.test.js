@@ -130,6 +130,16 @@ test('accepts an async iterable and skips requests without spans', async () => {
   });
 });
 
+test('requests given as their JSON text are sent as that text, counted by the spans given with them', async () => {
+  const requests = makeRequests(5, 2);
+  await withServer(ok, async (base, received) => {
+    const result = await sendOtlp([{ text: JSON.stringify(requests[0]), spans: 2 }, { text: '{"resourceSpans":[]}', spans: 0 }, ...requests.slice(1)], { endpoint: base });
+    assert.equal(result.sentRequests, 3);
+    assert.equal(result.sentSpans, 5);
+    assert.deepEqual(received.map((r) => r.body), requests);
+  });
+});
+
 test('custom headers arrive; URL credentials become Basic authorization', async () => {
   const headers = parseHeaderOptions(['x-honeycomb-team: ' + SECRET, 'X-Scope-OrgID:tenant-1']);
   await withServer(ok, async (base, received) => {
