@@ -7,7 +7,7 @@
 import { Diagnostics } from '../diagnostics.js';
 import { EXIT_USAGE, TracelogError } from '../errors.js';
 import { chromeTraceText, toChromeTrace } from '../export/chrome.js';
-import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest, type OtlpRequestText } from '../export/otlp.js';
+import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest, type OtlpRequestJson } from '../export/otlp.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
 import { STOP, streamTexts, streamTraces, toLoadOptions, withStagedInput, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
@@ -37,9 +37,9 @@ export interface ConvertOptions extends InputOptions {
 interface FormatWriter {
   start(): string;
   /** Text for one trace (may be empty while a batch fills). */
-  trace(trace: Trace): string;
+  trace(trace: Trace): string | Uint8Array;
   /** The closing text, or pieces of it (a Chrome document is written event by event). */
-  end(): string | Iterable<string>;
+  end(): string | Iterable<string | Uint8Array>;
   /**
    * For output that can be written as each trace's last line goes by (by worker threads
    * too): what is written of a trace (`traceText`), and what then goes out for it.
@@ -51,15 +51,20 @@ interface FormatWriter {
 function otlpWriter(options: OtlpOptions, follow: boolean): FormatWriter {
   const writer = new OtlpTextWriter(options);
   const output: TextOutput = { kind: 'otlp' };
-  const decoder = new TextDecoder();
   return {
     start: () => '',
     trace(trace) {
-      const text = writer.addLines(traceText(output, trace) ?? '');
-      return follow ? text + writer.flush() : text;
+      writer.add(traceText(output, trace) ?? '');
+      return Buffer.concat(writer.takeLines(follow));
     },
-    end: () => writer.flush(),
-    early: { output, written: (text) => [writer.addLines(decoder.decode(text))] },
+    end: () => writer.takeLines(true),
+    early: {
+      output,
+      written(text) {
+        writer.add(text);
+        return writer.takeLines();
+      },
+    },
   };
 }
 
@@ -157,7 +162,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
         // A reader that went away (`| head`) has seen enough: stop reading too.
         if (out.writer.closed) return STOP;
         const text = writer.trace(trace);
-        if (text) await out.writer.write(text);
+        if (text.length > 0) await out.writer.write(text);
         // Live output: each trace reaches the reader as soon as it is complete.
         if (options.follow) await out.writer.flush();
         return out.writer.closed ? STOP : undefined;
@@ -209,16 +214,16 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
   const maxSpans = otlp.maxSpans ?? 512;
 
   // Requests flow from the reader to the sender through a small queue.
-  const queue: Array<OtlpRequest | OtlpRequestText> = [];
+  const queue: Array<OtlpRequest | OtlpRequestJson> = [];
   let done = false;
   let wake: (() => void) | null = null;
   let taken: (() => void) | null = null;
-  const enqueue = (requests: ReadonlyArray<OtlpRequest | OtlpRequestText>): void => {
+  const enqueue = (requests: ReadonlyArray<OtlpRequest | OtlpRequestJson>): void => {
     if (requests.length === 0) return;
     queue.push(...requests);
     wake?.();
   };
-  async function* requests(): AsyncGenerator<OtlpRequest | OtlpRequestText> {
+  async function* requests(): AsyncGenerator<OtlpRequest | OtlpRequestJson> {
     while (true) {
       const next = queue.shift();
       taken?.();
@@ -255,11 +260,10 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
   const send = async (load: LoadOptions): Promise<void> => {
     const texts = !options.follow && (await streamTexts(load, { kind: 'otlp' }, io, diagnostics));
     if (texts) {
-      const decoder = new TextDecoder();
       for (const [text, problems] of texts) {
         diagnostics.problems.push(...problems);
         if (text === null) continue;
-        textWriter.add(decoder.decode(text));
+        textWriter.add(text);
         enqueue(textWriter.takeRequests());
         // Made only as fast as they go: the rest waits as written text (memory, then a temporary file).
         while (queue.length > MAX_QUEUED_REQUESTS && !stopped) await Promise.race([new Promise<void>((resolve) => (taken = resolve)), sendingEnds]);

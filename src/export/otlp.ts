@@ -117,83 +117,103 @@ export function otlpSpanLines(trace: Trace): string {
   return text;
 }
 
-/** An OTLP request as its JSON text, with how many spans it holds. */
-export interface OtlpRequestText {
-  text: string;
+/** An OTLP request as the UTF-8 bytes of its JSON, with how many spans it holds. */
+export interface OtlpRequestJson {
+  json: Uint8Array;
   spans: number;
 }
 
 /**
- * Requests written as JSON lines while spans come: `add` returns the text of a request
- * a span did not fit in (else ''), `flush` the last. Each line is what
+ * Requests made as JSON lines while spans come, in bytes: the span lines of each trace
+ * (`otlpSpanLines`, as text or UTF-8 bytes) are batched, and each request's JSON is put
+ * together from the spans' bytes — never decoded or encoded again. Each request is what
  * `JSON.stringify` gives for the request `toOtlpRequests` would make of the same spans.
  */
 export class OtlpTextWriter {
-  private readonly batcher: Batcher<string>;
-  private readonly resources = new Map<string, [string, string]>();
-  private requests: OtlpRequestText[] = [];
+  private readonly batcher: Batcher<Uint8Array>;
+  /** Each service's resourceSpans JSON before and after its spans. */
+  private readonly resources = new Map<string, [Buffer, Buffer]>();
+  /** Requests made and not yet taken: each request's line (its JSON and a newline), and its spans. */
+  private made: Array<{ line: Buffer; spans: number }> = [];
 
   constructor(private readonly options: OtlpOptions = {}) {
-    this.batcher = new Batcher<string>(options, (batch) => {
-      const parts: string[] = [];
-      let spanCount = 0;
-      for (const [service, spans] of batch) {
-        const [head, tail] = this.resource(service);
-        parts.push(`${head}${spans.join(',')}${tail}`);
-        spanCount += spans.length;
-      }
-      this.requests.push({ text: `{"resourceSpans":[${parts.join(',')}]}`, spans: spanCount });
-    });
+    this.batcher = new Batcher<Uint8Array>(options, (batch) => this.make(batch));
   }
 
-  /** Adds a trace's lines from `otlpSpanLines`; the text of the requests they completed. */
-  addLines(lines: string): string {
-    this.add(lines);
-    return this.take();
-  }
-
-  /** Adds a trace's lines from `otlpSpanLines`; the requests they complete wait for `takeRequests`. */
-  add(lines: string): void {
-    for (let at = 0; at < lines.length; ) {
-      const end = lines.indexOf('\n', at);
-      const tab = lines.indexOf('\t', at);
-      const spanJson = lines.slice(tab + 1, end);
-      this.batcher.add(JSON.parse(lines.slice(at, tab)) as string, spanJson, byteLength(spanJson));
+  /** Adds a trace's lines from `otlpSpanLines`; the requests they complete wait to be taken. */
+  add(lines: string | Uint8Array): void {
+    const bytes = typeof lines === 'string' ? Buffer.from(lines) : Buffer.from(lines.buffer, lines.byteOffset, lines.byteLength);
+    for (let at = 0; at < bytes.length; ) {
+      const tab = bytes.indexOf(0x09, at);
+      const end = bytes.indexOf(0x0a, tab);
+      const span = bytes.subarray(tab + 1, end);
+      this.batcher.add(JSON.parse(bytes.toString('utf8', at, tab)) as string, span, span.length);
       at = end + 1;
     }
   }
 
-  flush(): string {
-    this.batcher.flush();
-    return this.take();
+  /** The lines of the requests made so far (JSON and a newline each), taken; `end`: the last one too. */
+  takeLines(end = false): Buffer[] {
+    if (end) this.batcher.flush();
+    const lines = this.made.map((request) => request.line);
+    this.made = [];
+    return lines;
   }
 
-  /** The requests completed so far (each as its JSON text, without a newline), taken; `end`: the last one too. */
-  takeRequests(end = false): OtlpRequestText[] {
+  /** The requests made so far, taken; `end`: the last one too. */
+  takeRequests(end = false): OtlpRequestJson[] {
     if (end) this.batcher.flush();
-    const requests = this.requests;
-    this.requests = [];
+    const requests = this.made.map(({ line, spans }) => ({ json: line.subarray(0, line.length - 1), spans }));
+    this.made = [];
     return requests;
   }
 
-  private take(): string {
-    let text = '';
-    for (const request of this.takeRequests()) text += `${request.text}\n`;
-    return text;
+  /** One request's line, copied together from the spans' bytes. */
+  private make(batch: Map<string, Uint8Array[]>): void {
+    let size = REQUEST_HEAD.length + REQUEST_TAIL.length + batch.size;
+    let spanCount = 0;
+    for (const [service, spans] of batch) {
+      const [head, tail] = this.resource(service);
+      size += head.length + tail.length + spans.length - 1;
+      for (const span of spans) size += span.length;
+      spanCount += spans.length;
+    }
+    // Commas between resources: one fewer than resources; the newline: one more.
+    const line = Buffer.allocUnsafe(size);
+    let at = REQUEST_HEAD.copy(line, 0);
+    let firstResource = true;
+    for (const [service, spans] of batch) {
+      if (!firstResource) line[at++] = 0x2c;
+      firstResource = false;
+      const [head, tail] = this.resource(service);
+      at += head.copy(line, at);
+      for (let i = 0; i < spans.length; i++) {
+        if (i > 0) line[at++] = 0x2c;
+        line.set(spans[i]!, at);
+        at += spans[i]!.length;
+      }
+      at += tail.copy(line, at);
+    }
+    at += REQUEST_TAIL.copy(line, at);
+    line[at] = 0x0a;
+    this.made.push({ line, spans: spanCount });
   }
 
-  /** A service's resourceSpans text around its spans. */
-  private resource(service: string): [string, string] {
+  /** A service's resourceSpans JSON around its spans. */
+  private resource(service: string): [Buffer, Buffer] {
     let parts = this.resources.get(service);
     if (parts === undefined) {
       const empty = JSON.stringify(makeResourceSpans(service, [], this.options.scopeVersion));
       const at = empty.lastIndexOf('"spans":[]') + '"spans":['.length;
-      parts = [empty.slice(0, at), empty.slice(at)];
+      parts = [Buffer.from(empty.slice(0, at)), Buffer.from(empty.slice(at))];
       this.resources.set(service, parts);
     }
     return parts;
   }
 }
+
+const REQUEST_HEAD = Buffer.from('{"resourceSpans":[');
+const REQUEST_TAIL = Buffer.from(']}');
 
 /**
  * Spans gathered into requests in the order they come, grouped by service: a request

@@ -9,7 +9,7 @@ import { setTimeout as sleepFor } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { TracelogError } from '../errors.js';
-import { OTLP_DEFAULT_MAX_BYTES, OTLP_DEFAULT_MAX_SPANS, type OtlpRequest, type OtlpRequestText } from '../export/otlp.js';
+import { OTLP_DEFAULT_MAX_BYTES, OTLP_DEFAULT_MAX_SPANS, type OtlpRequest, type OtlpRequestJson } from '../export/otlp.js';
 import { sanitizeText } from '../render/sanitize-text.js';
 
 const gzipAsync = promisify(gzipCallback);
@@ -122,7 +122,7 @@ export interface SendResult {
 }
 
 /**
- * Sends each request (an object, or its JSON text with its span count) in turn
+ * Sends each request (an object, or its JSON's bytes with its span count) in turn
  * and reports what was delivered; delivery
  * failures are counted in the result, never thrown. Retries 429, 502, 503,
  * 504, connection errors and timeouts with full-jitter exponential backoff,
@@ -136,7 +136,7 @@ export interface SendResult {
  * @throws TracelogError `tracelog.usage` for an endpoint that is not an http(s) URL or an invalid header.
  */
 export async function sendOtlp(
-  requests: AsyncIterable<OtlpRequest | OtlpRequestText> | Iterable<OtlpRequest | OtlpRequestText>,
+  requests: AsyncIterable<OtlpRequest | OtlpRequestJson> | Iterable<OtlpRequest | OtlpRequestJson>,
   options: SendOptions,
   deps: SendDeps = {},
 ): Promise<SendResult> {
@@ -173,15 +173,15 @@ export async function sendOtlp(
 
   let collectorDown = false;
   for await (const request of requests) {
-    const spans = 'text' in request ? request.spans : countSpans(request);
+    const spans = 'json' in request ? request.spans : countSpans(request);
     if (spans === 0) continue;
     if (collectorDown) {
       fail(spans, 'not sent');
       continue;
     }
     if (signal?.aborted) break;
-    const text = 'text' in request ? request.text : JSON.stringify(request);
-    const body = gzip ? await gzipAsync(text) : Buffer.from(text, 'utf8');
+    const json = 'json' in request ? request.json : Buffer.from(JSON.stringify(request), 'utf8');
+    const body = gzip ? await gzipAsync(json) : json;
 
     let outcome: Outcome | undefined;
     for (let attempt = 1; ; attempt++) {
@@ -362,7 +362,7 @@ interface AttemptContext {
   redact: (text: string) => string;
 }
 
-async function attemptOnce(context: AttemptContext, body: Buffer): Promise<Outcome> {
+async function attemptOnce(context: AttemptContext, body: Uint8Array): Promise<Outcome> {
   const timeout = AbortSignal.timeout(context.timeoutMs);
   const signal = context.signal ? AbortSignal.any([context.signal, timeout]) : timeout;
   let response: Response;

@@ -399,7 +399,7 @@ test('a span larger than maxBytes gets a request of its own', () => {
   assert.ok(Buffer.byteLength(JSON.stringify(docs[1])) <= 1000);
 });
 
-test('OtlpTextWriter writes, span by span, the JSON of the requests toOtlpRequests makes', () => {
+test('OtlpTextWriter writes, span by span, from text or bytes, the JSON of the requests toOtlpRequests makes', () => {
   const odd = makeTrace(
     [
       makeSpan({ spanId: 'a', service: 'tab\there "spans":[] \n new\u2028line', name: 'x', tags: { t: '\t' } }),
@@ -416,11 +416,23 @@ test('OtlpTextWriter writes, span by span, the JSON of the requests toOtlpReques
     [[], {}],
   ];
   for (const [traces, options] of cases) {
-    const expected = toOtlpRequests(traces, options).map((r) => `${JSON.stringify(r)}\n`).join('');
+    const requests = toOtlpRequests(traces, options);
+    const expected = requests.map((r) => `${JSON.stringify(r)}\n`).join('');
     const writer = new OtlpTextWriter(options);
-    let text = '';
-    for (const trace of traces) text += writer.addLines(otlpSpanLines(trace));
-    text += writer.flush();
-    assert.equal(text, expected, JSON.stringify(options));
+    const lines = [];
+    for (const [i, trace] of traces.entries()) {
+      // As text (the plain read) and as UTF-8 bytes (written early), alike.
+      writer.add(i % 2 ? otlpSpanLines(trace) : new Uint8Array(Buffer.from(otlpSpanLines(trace))));
+      lines.push(...writer.takeLines());
+    }
+    lines.push(...writer.takeLines(true));
+    assert.equal(Buffer.concat(lines).toString('utf8'), expected, JSON.stringify(options));
+    // The same requests, as the bytes of each one's JSON with its span count.
+    const again = new OtlpTextWriter(options);
+    for (const trace of traces) again.add(otlpSpanLines(trace));
+    assert.deepEqual(
+      again.takeRequests(true).map(({ json, spans }) => [Buffer.from(json).toString('utf8'), spans]),
+      requests.map((r) => [JSON.stringify(r), r.resourceSpans.reduce((n, res) => n + res.scopeSpans[0].spans.length, 0)]),
+    );
   }
 });

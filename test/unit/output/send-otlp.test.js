@@ -130,10 +130,11 @@ test('accepts an async iterable and skips requests without spans', async () => {
   });
 });
 
-test('requests given as their JSON text are sent as that text, counted by the spans given with them', async () => {
+test('requests given as their JSON bytes are sent as those bytes, counted by the spans given with them', async () => {
   const requests = makeRequests(5, 2);
   await withServer(ok, async (base, received) => {
-    const result = await sendOtlp([{ text: JSON.stringify(requests[0]), spans: 2 }, { text: '{"resourceSpans":[]}', spans: 0 }, ...requests.slice(1)], { endpoint: base });
+    const json = (request) => new Uint8Array(Buffer.from(JSON.stringify(request)));
+    const result = await sendOtlp([{ json: json(requests[0]), spans: 2 }, { json: json({ resourceSpans: [] }), spans: 0 }, ...requests.slice(1)], { endpoint: base });
     assert.equal(result.sentRequests, 3);
     assert.equal(result.sentSpans, 5);
     assert.deepEqual(received.map((r) => r.body), requests);
