@@ -66,7 +66,7 @@ test('stdin and gzip files read whole are copied to a plain file first: the same
   const temporary = mkdtempSync(join(dir, 'tmp-'));
   const env = cliEnv({ TMPDIR: temporary });
   // One command of each kind that reads whole (the copy is read as any file is).
-  for (const command of [COMMANDS[0], COMMANDS[4], COMMANDS[5], COMMANDS[8], COMMANDS[12], COMMANDS[14]]) {
+  for (const command of [COMMANDS[0], COMMANDS[5], COMMANDS[12], COMMANDS[14]]) {
     const label = command.join(' ');
     const [file, piped, gzipped] = await Promise.all([
       runCli([...command, '--threads', '2', generated]),
