@@ -170,6 +170,7 @@ export class OtlpTextWriter {
 
   /** One request's line, copied together from the spans' bytes. */
   private make(batch: Map<string, Uint8Array[]>): void {
+    // Commas between resources (one fewer than resources) and the newline: one a resource.
     let size = REQUEST_HEAD.length + REQUEST_TAIL.length + batch.size;
     let spanCount = 0;
     for (const [service, spans] of batch) {
@@ -178,7 +179,6 @@ export class OtlpTextWriter {
       for (const span of spans) size += span.length;
       spanCount += spans.length;
     }
-    // Commas between resources: one fewer than resources; the newline: one more.
     const line = Buffer.allocUnsafe(size);
     let at = REQUEST_HEAD.copy(line, 0);
     let firstResource = true;

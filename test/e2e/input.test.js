@@ -37,7 +37,7 @@ test('stdin and a file give identical output', async () => {
 test("Docker's json-file log (each line wrapped as {\"log\":…}) gives the spans of the application's log, in one thread and two", async () => {
   const app = read('demo.jsonl').toString('utf8').split('\n').filter((l) => l.trim() !== '');
   const lines = [];
-  // Enough lines for the worker threads (16 MiB); each trace once.
+  // 17 MiB of lines, many read chunks for each thread; each trace once.
   for (let copy = 0; lines.length * 300 < 17 * 2 ** 20; copy++) {
     for (const line of app) {
       const own = line.replaceAll('4bf92f3577b34da6a3ce929d0e0e4736', `4bf92f3577b34da6a3ce929d${String(copy).padStart(7, '0')}`).replaceAll('5b0e2f3c9d11', String(copy).padStart(12, '0'));
