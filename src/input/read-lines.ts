@@ -151,10 +151,10 @@ export class MaybeGunzip extends Transform {
   override _flush(cb: TransformCallback): void {
     if (this.head !== null && this.head.length > 0) this.push(this.head);
     if (this.failure || !this.gzip) return cb();
-    // Input ended: a member still open, or a trailer cut short, means a truncated file.
+    // Input ended: a member still open, a trailer or a header cut short, means a truncated file.
     const inflate = this.inflate;
     if (this.trailerDue) return this.fail('Z_BUF_ERROR', cb);
-    if (inflate === null) return cb();
+    if (inflate === null) return this.pending.length > 0 ? this.fail('Z_BUF_ERROR', cb) : cb();
     const done = (): void => {
       inflate.off('end', done);
       inflate.off('error', done);

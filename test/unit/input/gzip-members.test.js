@@ -52,3 +52,13 @@ test('a bad CRC is corrupt data; bytes that are not gzip after a member too, the
   assert.equal(second.lines.length, 5000);
   assert.match(second.error, /corrupt gzip data after line 5000/);
 });
+
+test('a header cut short is a truncated file: the magic bytes alone, and a second member cut in its header', async () => {
+  const alone = await read(Buffer.from([0x1f, 0x8b]), 1);
+  assert.deepEqual(alone, { lines: [], error: "cannot read 'stdin': corrupt gzip data" });
+  const first = gzipSync('one\ntwo\n');
+  for (const cut of [1, 2, 5, 9]) {
+    const r = await read(Buffer.concat([first, gzipSync('three\n').subarray(0, cut)]), 3);
+    assert.deepEqual(r, { lines: ['one', 'two'], error: "cannot read 'stdin': corrupt gzip data after line 2" }, `cut after ${cut} bytes`);
+  }
+});
