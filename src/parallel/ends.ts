@@ -134,8 +134,8 @@ export async function findTraceEnds(
   keep: (traceId: string) => boolean,
   io: Io,
   chunkBytes: number = SCAN_BYTES,
-  /** Only the lines of the one file that start in these bytes (`start` is a line's start). */
-  range?: FileRange,
+  /** Per file, only the lines that start in these bytes (`start` is a line's start). */
+  ranges?: readonly FileRange[],
 ): Promise<TraceEnds | null> {
   const numbers = new Map<string, number>();
   const names: string[] = [];
@@ -181,6 +181,8 @@ export async function findTraceEnds(
     if (++parsed > PARSED_FREE && parsed * PARSED_SHARE > place) throw new GiveUp();
   };
   const lineOptions: LineOptions = { readDocument: importDocumentRecords, ...options.lineOptions, fields: false };
+  // The range of the file being scanned.
+  let range: FileRange | undefined;
   // A line naming no trace in its raw text is parsed for the traces of its records.
   const parse = (text: string, source: string, line: number): void => {
     countParsed();
@@ -193,6 +195,7 @@ export async function findTraceEnds(
     for (const [index, file] of options.files.entries()) {
       const bytes = options.fileBytes?.[index];
       const source = sourceOf(options, index);
+      range = ranges?.[index];
       const plain = await scanPlainFile(file, range?.end ?? bytes, options.maxLineBytes, chunkBytes, io.signal, (ids, text, line) => {
         place++;
         share(ids);
@@ -333,28 +336,56 @@ const BOUNDARY_BYTES = 2 ** 16;
  * `size` do not change while it is read.
  */
 export function splitRanges(file: string, size: number, count: number, firstShare = 1 / count): FileRange[] {
+  return splitFileRanges([file], [size], count, firstShare).map((ranges) => ranges[0]!);
+}
+
+/**
+ * `splitRanges` over several plain files taken one after the other (the first `sizes[f]`
+ * bytes of each): `count` runs of lines, in order, each given as its range of every file
+ * (empty where it has none of it), so that the parts scanned over them follow one another
+ * as the lines do.
+ */
+export function splitFileRanges(files: readonly string[], sizes: readonly number[], count: number, firstShare = 1 / count): FileRange[][] {
+  // Where each file starts in the bytes of all, and the start of every run there.
+  const offsets = [0];
+  for (const size of sizes) offsets.push(offsets.at(-1)! + size);
+  const total = offsets.at(-1)!;
   const starts = [0];
-  const first = Math.floor(size * firstShare);
-  const fd = openSync(file, 'r');
+  const first = Math.floor(total * firstShare);
+  const buffer = Buffer.allocUnsafe(BOUNDARY_BYTES);
+  for (let k = 1; k < count; k++) {
+    const at = Math.max(starts[k - 1]!, first + Math.floor(((k - 1) * (total - first)) / (count - 1)));
+    starts.push(lineStartFrom(files, sizes, offsets, at, buffer));
+  }
+  starts.push(total);
+  return starts.slice(0, count).map((start, k) =>
+    sizes.map((size, f) => {
+      const from = Math.min(Math.max(start - offsets[f]!, 0), size);
+      return { start: from, end: Math.max(from, Math.min(starts[k + 1]! - offsets[f]!, size)) };
+    }),
+  );
+}
+
+/** The first line start at or after byte `at` of all the files (a file's end starts the next one). */
+function lineStartFrom(files: readonly string[], sizes: readonly number[], offsets: readonly number[], at: number, buffer: Buffer): number {
+  let f = 0;
+  while (f < sizes.length && offsets[f + 1]! <= at) f++;
+  if (f === sizes.length) return offsets.at(-1)!;
+  const within = at - offsets[f]!;
+  if (within === 0) return at;
+  const size = sizes[f]!;
+  const fd = openSync(files[f]!, 'r');
   try {
-    const buffer = Buffer.allocUnsafe(BOUNDARY_BYTES);
-    for (let k = 1; k < count; k++) {
-      // The first line starting at or after k/count of the bytes.
-      let at = Math.max(starts[k - 1]!, first + Math.floor(((k - 1) * (size - first)) / (count - 1)));
-      let found = at === 0 ? 0 : -1;
-      for (let from = at - 1; found < 0 && from < size; from += BOUNDARY_BYTES) {
-        const n = readSync(fd, buffer, 0, Math.min(BOUNDARY_BYTES, size - from), from);
-        if (n === 0) break;
-        const nl = buffer.subarray(0, n).indexOf(0x0a);
-        if (nl >= 0) found = from + nl + 1;
-      }
-      at = found < 0 ? size : found;
-      starts.push(at);
+    for (let from = within - 1; from < size; from += BOUNDARY_BYTES) {
+      const n = readSync(fd, buffer, 0, Math.min(BOUNDARY_BYTES, size - from), from);
+      if (n === 0) break;
+      const nl = buffer.subarray(0, n).indexOf(0x0a);
+      if (nl >= 0) return offsets[f]! + from + nl + 1;
     }
   } finally {
     closeSync(fd);
   }
-  return starts.map((start, k) => ({ start, end: k + 1 < count ? starts[k + 1]! : size }));
+  return offsets[f + 1]!;
 }
 
 /**

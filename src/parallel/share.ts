@@ -16,7 +16,7 @@ import { lineOptionsOf, readRecords, type LoadOptions } from '../commands/load.j
 import { readLine } from '../extract/line.js';
 import { Assembler } from '../trace/assemble.js';
 import { TracelogError } from '../errors.js';
-import { findTraceEnds, mergeEnds, splitRanges, type EndsPart, type TraceEnds } from './ends.js';
+import { findTraceEnds, mergeEnds, splitFileRanges, type EndsPart, type TraceEnds } from './ends.js';
 import { HeldLines } from './held-lines.js';
 import { ownerOf, sniffTraceId } from './route.js';
 import type { LogRecord, Trace } from '../types.js';
@@ -66,17 +66,18 @@ export async function readShare(input: WorkerInput, io: Io, release?: (built: re
 export type ExchangeEnds = (part: EndsPart | null) => Promise<Array<EndsPart | null>>;
 
 /**
- * The trace ends as this share sees them. With several shares of one plain file and a way
- * to exchange parts, each share scans its own range of the file's lines and the ranges'
- * parts are put together by every share, instead of each scanning the whole file.
+ * The trace ends as this share sees them. With several shares of plain files and a way to
+ * exchange parts, each share scans its own run of the files' lines (a range of each file)
+ * and the runs' parts are put together by every share, instead of each scanning them all.
  */
 async function findEnds(input: WorkerInput, owns: (traceId: string) => boolean, io: Io, exchange?: ExchangeEnds): Promise<TraceEnds | null> {
   const { load, index, count } = input;
-  const size = load.fileBytes?.[0];
-  if (!exchange || count === 1 || load.files.length !== 1 || size === undefined || !isPlainFile(load.files[0]!)) return findTraceEnds(load, owns, io);
-  const range = splitRanges(load.files[0]!, size, count, firstShare(input.output, size, count))[index]!;
+  const sizes = load.fileBytes;
+  if (!exchange || count === 1 || sizes?.length !== load.files.length || !load.files.every(isPlainFile)) return findTraceEnds(load, owns, io);
+  const total = sizes.reduce((a, b) => a + b, 0);
+  const ranges = splitFileRanges(load.files, sizes, count, firstShare(input.output, total, count))[index]!;
   // Only the part is kept while the others come: the range's map of every trace id goes.
-  const part = (await findTraceEnds(load, () => true, io, undefined, range))?.toPart() ?? null;
+  const part = (await findTraceEnds(load, () => true, io, undefined, ranges))?.toPart() ?? null;
   return mergeEnds(await exchange(part), owns);
 }
 

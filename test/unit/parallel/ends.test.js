@@ -123,7 +123,7 @@ test('the ends put together from every range equal the ends found over the whole
   for (const count of [2, 3]) {
     const ranges = splitRanges(path, size, count);
     const parts = [];
-    for (const range of ranges) parts.push((await findTraceEnds({ ...options([path]), fileBytes: [size] }, all, io, undefined, range)).toPart());
+    for (const range of ranges) parts.push((await findTraceEnds({ ...options([path]), fileBytes: [size] }, all, io, undefined, [range])).toPart());
     for (let index = 0; index < count; index++) {
       const keep = (id) => ownerOf(id, count) === index;
       const whole = await findTraceEnds({ ...options([path]), fileBytes: [size] }, keep, io);
@@ -143,6 +143,53 @@ test('the ends put together from every range equal the ends found over the whole
   }
 });
 
+test('several files: every share\'s ranges of them, scanned and put together, equal the ends over all the files', async () => {
+  const { splitFileRanges, mergeEnds } = await import('../../../dist/parallel/ends.js');
+  const { ownerOf } = await import('../../../dist/parallel/route.js');
+  const { writeFileSync: write } = await import('node:fs');
+  const lineAt = (i) => (i % 29 === 3 ? 'not json' : `{"trace_id":"t${(i * 5) % 17}","span_id":"s${i}","duration_ms":1}`);
+  // Files of 150, 0, 1 and 60 lines; the third has no final newline, and one line is long.
+  const texts = [
+    `${Array.from({ length: 150 }, (_, i) => (i === 70 ? `{"trace_id":"t3","pad":"${'x'.repeat(3000)}"}` : lineAt(i))).join('\n')}\n`,
+    '',
+    lineAt(150),
+    `${Array.from({ length: 60 }, (_, i) => lineAt(151 + i)).join('\n')}\n`,
+  ];
+  const paths = texts.map((text, f) => {
+    const path = join(dir, `several-${f}.jsonl`);
+    write(path, text);
+    return path;
+  });
+  const sizes = texts.map((text) => Buffer.byteLength(text));
+  const load = { ...options(paths), fileBytes: sizes };
+  for (const count of [2, 3, 4, 7]) {
+    for (const first of [1 / count, 0.6]) {
+      const runs = splitFileRanges(paths, sizes, count, first);
+      assert.equal(runs.length, count);
+      // Together the runs cover every file, in order, each range starting where a line starts.
+      for (const [f, size] of sizes.entries()) {
+        assert.equal(runs[0][f].start, 0);
+        assert.equal(runs.at(-1)[f].end, size);
+        for (let k = 1; k < count; k++) assert.equal(runs[k][f].start, runs[k - 1][f].end);
+        for (const run of runs) assert.ok(run[f].start === 0 || run[f].start === size || texts[f][run[f].start - 1] === '\n');
+      }
+      const parts = [];
+      for (const run of runs) parts.push((await findTraceEnds(load, all, io, 64, run)).toPart());
+      for (let index = 0; index < count; index++) {
+        const keep = (id) => ownerOf(id, count) === index;
+        const whole = await findTraceEnds(load, keep, io);
+        const merged = mergeEnds(parts, keep);
+        for (let place = 0; place <= 212; place++) {
+          assert.equal(merged.reads(place), whole.reads(place), `${count}: reads ${place}`);
+          const [a, b] = [merged.traceAt(place), whole.traceAt(place)];
+          assert.equal(a < 0 ? null : merged.idOf(a), b < 0 ? null : whole.idOf(b), `${count}: trace at ${place}`);
+        }
+        assert.deepEqual([...merged.endedBefore(Number.POSITIVE_INFINITY)], [...whole.endedBefore(Number.POSITIVE_INFINITY)]);
+      }
+    }
+  }
+});
+
 test('more traces than 16 bits number: the ends put together still name the right trace on every line', async () => {
   const { splitRanges, mergeEnds } = await import('../../../dist/parallel/ends.js');
   const { ownerOf } = await import('../../../dist/parallel/route.js');
@@ -154,7 +201,7 @@ test('more traces than 16 bits number: the ends put together still name the righ
   const size = Buffer.byteLength(`${lines.join('\n')}\n`);
   const ranges = splitRanges(path, size, 2);
   const parts = [];
-  for (const range of ranges) parts.push((await findTraceEnds({ ...options([path]), fileBytes: [size] }, all, io, undefined, range)).toPart());
+  for (const range of ranges) parts.push((await findTraceEnds({ ...options([path]), fileBytes: [size] }, all, io, undefined, [range])).toPart());
   assert.ok(parts.every((part) => part.traces instanceof Uint32Array));
   for (const [count, index] of [[1, 0], [2, 1]]) {
     const keep = (id) => ownerOf(id, count) === index;
