@@ -1,5 +1,6 @@
 /**
- * The only code that touches files, stdin and zlib: opens each source, reads a
+ * With stage.ts (copies of stdin and gzip files), the only code that touches files,
+ * stdin and zlib: opens each source, reads a
  * regular uncompressed file straight from its bytes (plain-file.ts), decompresses
  * gzip (told by its magic bytes) and splits stdin and gzip with split2 under
  * backpressure, and hands each line, numbered, to a synchronous callback. Lines

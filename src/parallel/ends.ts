@@ -330,20 +330,12 @@ export interface EndsPart {
 const BOUNDARY_BYTES = 2 ** 16;
 
 /**
- * Splits the first `size` bytes of a plain file into `count` ranges, each starting where a
- * line starts (a range can be empty under a very long line): the first about `firstShare`
- * of the bytes, the others equal. Every share finds the same ranges: the file's bytes up to
- * `size` do not change while it is read.
- */
-export function splitRanges(file: string, size: number, count: number, firstShare = 1 / count): FileRange[] {
-  return splitFileRanges([file], [size], count, firstShare).map((ranges) => ranges[0]!);
-}
-
-/**
- * `splitRanges` over several plain files taken one after the other (the first `sizes[f]`
- * bytes of each): `count` runs of lines, in order, each given as its range of every file
- * (empty where it has none of it), so that the parts scanned over them follow one another
- * as the lines do.
+ * Splits the first `sizes[f]` bytes of plain files, taken one after the other, into `count`
+ * runs of lines, in order, each given as its range of every file (empty where it has none
+ * of it), so that the parts scanned over them follow one another as the lines do. Each run
+ * starts where a line starts (a run can be empty under a very long line): the first about
+ * `firstShare` of the bytes, the others equal. Every share finds the same runs: the files'
+ * bytes up to `sizes` do not change while they are read.
  */
 export function splitFileRanges(files: readonly string[], sizes: readonly number[], count: number, firstShare = 1 / count): FileRange[][] {
   // Where each file starts in the bytes of all, and the start of every run there.

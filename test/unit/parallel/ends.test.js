@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findTraceEnds } from '../../../dist/parallel/ends.js';
+import { findTraceEnds, splitFileRanges } from '../../../dist/parallel/ends.js';
 import { traceIdsIn } from '../../../dist/parallel/route.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tracelog-ends-'));
@@ -18,6 +18,8 @@ function file(name, lines) {
   return path;
 }
 const all = () => true;
+/** The ranges of one file for `count` shares. */
+const splitRanges = (file, size, count, first) => splitFileRanges([file], [size], count, first).map((run) => run[0]);
 
 test('traceIdsIn: every trace id a convention key names in the raw text', () => {
   assert.deepEqual(traceIdsIn('{"trace_id":"a","x":{"traceId":"b"},"dd.trace_id":123}'), ['a', 'b', '123']);
@@ -83,7 +85,6 @@ test('null when the ends cannot be found cheaply: a whole JSON document, many li
 });
 
 test('ranges of a file for the shares to scan: each starts where a line starts, together they cover it, in order', async () => {
-  const { splitRanges } = await import('../../../dist/parallel/ends.js');
   const lines = ['short', 'x'.repeat(300), '', 'a line', 'y'.repeat(40), 'z'];
   const path = file('ranges.jsonl', lines);
   const size = Buffer.byteLength(`${lines.join('\n')}\n`);
@@ -108,7 +109,7 @@ test('ranges of a file for the shares to scan: each starts where a line starts, 
 });
 
 test('the ends put together from every range equal the ends found over the whole file, for every share', async () => {
-  const { splitRanges, mergeEnds } = await import('../../../dist/parallel/ends.js');
+  const { mergeEnds } = await import('../../../dist/parallel/ends.js');
   const { ownerOf } = await import('../../../dist/parallel/route.js');
   const lines = [];
   for (let i = 0; i < 400; i++) {
@@ -144,7 +145,7 @@ test('the ends put together from every range equal the ends found over the whole
 });
 
 test('several files: every share\'s ranges of them, scanned and put together, equal the ends over all the files', async () => {
-  const { splitFileRanges, mergeEnds } = await import('../../../dist/parallel/ends.js');
+  const { mergeEnds } = await import('../../../dist/parallel/ends.js');
   const { ownerOf } = await import('../../../dist/parallel/route.js');
   const { writeFileSync: write } = await import('node:fs');
   const lineAt = (i) => (i % 29 === 3 ? 'not json' : `{"trace_id":"t${(i * 5) % 17}","span_id":"s${i}","duration_ms":1}`);
@@ -191,7 +192,7 @@ test('several files: every share\'s ranges of them, scanned and put together, eq
 });
 
 test('more traces than 16 bits number: the ends put together still name the right trace on every line', async () => {
-  const { splitRanges, mergeEnds } = await import('../../../dist/parallel/ends.js');
+  const { mergeEnds } = await import('../../../dist/parallel/ends.js');
   const { ownerOf } = await import('../../../dist/parallel/route.js');
   // 140,000 traces of one line each, then one more line for every 7th: ranges of 70,000 traces.
   const lines = [];
