@@ -215,6 +215,9 @@ export function sourceName(path: string): string {
   return path === '-' ? 'stdin' : path;
 }
 
+/** The most bytes given to split2 at a time, where lines allow (see readSource). */
+const PIECE_BYTES = 2 ** 16;
+
 /**
  * Reads one source to its end. Throws TracelogError('tracelog.unreadableFile')
  * when it cannot be opened or read; lines handled before a read error stay handled.
@@ -277,11 +280,50 @@ export async function readSource(path: string, handlers: LineHandlers, options: 
   const splitState = splitter as unknown as { overflow: boolean; damaged?: boolean; _transform: Transform['_transform']; _flush: Transform['_flush'] };
   const transform = splitState._transform;
   const flush = splitState._flush;
+  // split2 adds each chunk's text to what it kept of an unfinished line and splits the
+  // sum, and decodes chunks as they come. When a chunk holds non-ASCII text, V8 does the
+  // first ~40× and decoding over 64 KiB ~8× slower (1 s against 0.1 s for 100 MB): so
+  // split2 is given whole lines, in pieces of at most 64 KiB where lines allow, and keeps
+  // nothing. Only a chunk without a newline (a long line) goes as it is, after the bytes
+  // held back: at most one chunk is held back.
+  let tail: Buffer | null = null;
   splitState._flush = function (this: typeof splitState, cb: TransformCallback) {
     if (gunzip.failure) this.damaged = true;
-    flush.call(this, cb);
+    const rest = tail;
+    tail = null;
+    if (rest === null) return flush.call(this, cb);
+    split.call(this, rest, 'buffer' as BufferEncoding, (err?: Error | null) => (err ? cb(err) : flush.call(this, cb)));
   };
   splitState._transform = function (this: typeof splitState, chunk: Buffer, enc: BufferEncoding, cb: TransformCallback) {
+    const end = chunk.lastIndexOf(0x0a) + 1;
+    if (end === 0) {
+      const lines = tail === null ? chunk : Buffer.concat([tail, chunk]);
+      tail = null;
+      return split.call(this, lines, enc, cb);
+    }
+    const pieces: Buffer[] = [];
+    let from = 0;
+    if (tail !== null) {
+      from = chunk.indexOf(0x0a) + 1;
+      pieces.push(Buffer.concat([tail, chunk.subarray(0, from)]));
+    }
+    while (from < end) {
+      let to = end;
+      if (to - from > PIECE_BYTES) {
+        to = chunk.lastIndexOf(0x0a, from + PIECE_BYTES - 1) + 1;
+        if (to <= from) to = chunk.indexOf(0x0a, from + PIECE_BYTES) + 1;
+      }
+      pieces.push(chunk.subarray(from, to));
+      from = to;
+    }
+    tail = end === chunk.length ? null : chunk.subarray(end);
+    const next = (at: number): void => {
+      if (at === pieces.length) return cb();
+      split.call(this, pieces[at]!, enc, (err?: Error | null) => (err ? cb(err) : next(at + 1)));
+    };
+    next(0);
+  };
+  const split = function (this: typeof splitState, chunk: Buffer, enc: BufferEncoding, cb: TransformCallback) {
     const was = this.overflow;
     transform.call(this, chunk, enc, (err?: Error | null) => {
       if (!err && this.overflow && (!was || chunk.includes(0x0a))) {

@@ -149,3 +149,42 @@ test('bytes: a file is read only up to the size given (what it held when the run
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+/** Lines as they should come out of `text`: split at `\n`, a `\r` before it dropped, byte cap. */
+function expectedLines(text, maxLineBytes) {
+  const parts = text.split('\n');
+  if (parts.at(-1) === '') parts.pop();
+  const last = text.endsWith('\n') ? -1 : parts.length - 1;
+  return parts.map((part, i) => {
+    const line = i !== last && part.endsWith('\r') ? part.slice(0, -1) : part;
+    return [i + 1, Buffer.byteLength(line) > maxLineBytes ? TOO_LONG : line];
+  });
+}
+
+test('random writes of mixed text, long lines and lines over the cap give the lines split at once', async () => {
+  // Lines are handed to split2 in pieces of whole lines (up to 64 KiB where lines allow):
+  // pieces cut inside big writes, lines across writes, lines longer than a piece.
+  let seed = 7;
+  const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const words = ['{"a":1}', 'café', '☕ 😀', 'x'.repeat(300), '"trace_id":"ab"', '\r', ' '];
+  const cap = 100_000;
+  for (let round = 0; round < 6; round++) {
+    const lines = [];
+    for (let i = 0; i < 400; i++) {
+      const r = random();
+      const length = r < 0.02 ? 70_000 + Math.floor(random() * 50_000) : r < 0.04 ? 20_000 : Math.floor(random() * 40);
+      let line = '';
+      while (line.length < length) line += words[Math.floor(random() * words.length)];
+      lines.push(line + (random() < 0.2 ? '\r' : ''));
+    }
+    const text = lines.join('\n') + (round % 2 === 0 ? '\n' : '');
+    const bytes = Buffer.from(text);
+    const chunks = [];
+    for (let at = 0; at < bytes.length; ) {
+      const size = random() < 0.3 ? 1 + Math.floor(random() * 100) : 1 + Math.floor(random() * 300_000);
+      chunks.push(bytes.subarray(at, at + size));
+      at += size;
+    }
+    assert.deepEqual(await split(chunks, cap), expectedLines(text, cap), `round ${round}`);
+  }
+});
