@@ -3,6 +3,7 @@
  * facts into the program, maps every failure to one `tracelog:` line and an
  * exit status, and never calls process.exit (piped output must drain).
  */
+import { fstatSync } from 'node:fs';
 import { TracelogError, EXIT_USAGE } from '../errors.js';
 import type { Io } from '../commands/io.js';
 import { escapeControls } from '../commands/report.js';
@@ -18,6 +19,15 @@ for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
   });
 }
 
+/** True when stdin is a regular file (`tracelog view < app.log`), not a pipe or terminal. */
+function stdinIsFile(): boolean {
+  try {
+    return fstatSync(0).isFile();
+  } catch {
+    return false;
+  }
+}
+
 const io: Io = {
   stdin: process.stdin,
   stdout: process.stdout,
@@ -26,6 +36,7 @@ const io: Io = {
   cwd: process.cwd(),
   stdoutIsTTY: process.stdout.isTTY === true,
   stdinIsTTY: process.stdin.isTTY === true,
+  stdinIsFile: stdinIsFile(),
   stderrIsTTY: process.stderr.isTTY === true,
   columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   signal: interrupt.signal,

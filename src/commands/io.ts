@@ -12,6 +12,8 @@ export interface Io {
   cwd: string;
   stdoutIsTTY: boolean;
   stdinIsTTY: boolean;
+  /** Stdin is a regular file (`< app.log`): it has an end, as a named file has. */
+  stdinIsFile?: boolean;
   stderrIsTTY: boolean;
   /** Terminal width when stdout is a terminal. */
   columns: number | undefined;

@@ -1,7 +1,7 @@
 /**
  * `tracelog view`: each trace as a waterfall in the terminal. Renders and
- * writes trace by trace (a long file starts printing at once); follows stdin by
- * default so `kubectl logs -f … | tracelog view` shows traces as they complete.
+ * writes trace by trace (a long file starts printing at once); follows stdin from a
+ * pipe by default so `kubectl logs -f … | tracelog view` shows traces as they complete.
  */
 import { Diagnostics } from '../diagnostics.js';
 import { TracelogError } from '../errors.js';
@@ -53,7 +53,8 @@ export async function runView(options: ViewOptions, io: Io): Promise<number> {
   if (options.follow === true && needsAllTraces(options.select)) {
     throw new TracelogError('tracelog.usage', '--slowest and --sort duration need all input: use them without --follow');
   }
-  const follow = options.follow ?? (readsStdin && !needsAllTraces(options.select));
+  // A pipe may never end (`kubectl logs -f`); a file given as stdin (`< app.log`) does, like a named one.
+  const follow = options.follow ?? (readsStdin && io.stdinIsFile !== true && !needsAllTraces(options.select));
   const diagnostics = new Diagnostics();
   const out = openOutput(options.output, io);
   const toTerminal = options.output === undefined && io.stdoutIsTTY;

@@ -609,6 +609,16 @@ describe('tracelog view', { concurrency: 4 }, () => {
     assert.match(stdout, BOTTOM_BORDER);
   });
 
+  test('stdin redirected from a file (`< app.log`) is read whole, as the file named is: it has an end', async () => {
+    // With --window 1 following would push each trace out after one line of another, in pieces.
+    const named = await runCli(['view', fixture('interleaved-traces.jsonl')]);
+    const redirected = await runCli(['view', '--window', '1'], { stdinFile: fixture('interleaved-traces.jsonl') });
+    assert.deepEqual(redirected, named);
+    const piped = await runCli(['view', '--window', '1'], { input: readFileSync(fixture('interleaved-traces.jsonl')) });
+    assert.deepEqual([piped.code, piped.stderr], [0, '']);
+    assert.match(piped.stdout, /^↪ late spans of /m, 'a pipe is followed: the window pushed traces out before their last lines');
+  });
+
   test('-o FILE: the waterfalls go to the file, nothing to stdout', async () => {
     const out = join(tmp.dir, 'view.txt');
     const { code, stdout, stderr } = await runCli(['view', fixture('book-example.jsonl'), '-o', out]);
