@@ -65,6 +65,13 @@ export function parseThreads(value: string): number | 'auto' {
   return n;
 }
 
+/** `--concurrency`: requests in flight, from 1 to 64 (each may hold a request of `--batch-bytes`). */
+export function parseConcurrency(value: string): number {
+  const n = parseCount(value);
+  if (n > 64) throw new InvalidArgumentError(`'${value}' is more requests in flight than tracelog sends (at most 64)`);
+  return n;
+}
+
 /** Collects a repeatable option's values. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];

@@ -12,7 +12,7 @@ import type { Io } from '../commands/io.js';
 import type { InputOptions } from '../commands/load.js';
 import type { FieldOverrides } from '../extract/roles.js';
 import { VERSION } from '../version.js';
-import { collect, parseCount, parseDurationOption, parseField, parseSize, parseThreads } from './parse-options.js';
+import { collect, parseConcurrency, parseCount, parseDurationOption, parseField, parseSize, parseThreads } from './parse-options.js';
 
 const DEFAULT_MAX_LINE_BYTES = 16 * 1024 * 1024;
 const DEFAULT_IDLE_NS = 2_000_000_000n;
@@ -88,6 +88,7 @@ export function buildProgram(hooks: ProgramHooks): Command {
         if (!/^\d+$/.test(v)) throw new InvalidArgumentError(`'${v}' is not a whole number`);
         return Number(v);
       })
+      .option('--concurrency <n>', 'with --endpoint: requests in flight at once (default 4)', parseConcurrency)
       .addHelpText(
         'after',
         `
@@ -107,7 +108,7 @@ Examples:
       throw new TracelogError('tracelog.usage', '--endpoint sends and -o writes: use one of them');
     }
     if (opts.endpoint === undefined) {
-      for (const flag of ['header', 'timeout', 'retries'] as const) {
+      for (const flag of ['header', 'timeout', 'retries', 'concurrency'] as const) {
         const given = flag === 'header' ? (opts.header as string[]).length > 0 : opts[flag] !== undefined;
         if (given) throw new TracelogError('tracelog.usage', `--${flag} goes with --endpoint`);
       }
@@ -127,6 +128,7 @@ Examples:
           gzip: opts.gzip as boolean,
           timeoutMs: opts.timeout === undefined ? undefined : Number((opts.timeout as bigint) / 1_000_000n),
           retries: opts.retries as number | undefined,
+          concurrency: opts.concurrency as number | undefined,
         },
         io,
       ),

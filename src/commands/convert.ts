@@ -31,6 +31,8 @@ export interface ConvertOptions extends InputOptions {
   gzip?: boolean;
   timeoutMs?: number;
   retries?: number;
+  /** Requests in flight at once (`--concurrency`). */
+  concurrency?: number;
 }
 
 /** Turns traces into output text, piece by piece. */
@@ -201,8 +203,8 @@ const BATCHES_PER_FLUSH = 8;
 const MAX_QUEUED_REQUESTS = 4;
 
 /**
- * `--endpoint`: OTLP requests are produced as traces complete and POSTed one at a
- * time; the closing line says how many spans arrived. Exit 2 if any did not. Input read
+ * `--endpoint`: OTLP requests are produced as traces complete and POSTed, several at
+ * a time (`--concurrency`); the closing line says how many spans arrived. Exit 2 if any did not. Input read
  * whole goes as `--format otlp` writes it (the same requests, from traces written as their
  * last line goes by, by worker threads when large), made only as fast as they are sent.
  */
@@ -241,6 +243,7 @@ async function runSend(options: ConvertOptions, io: Io): Promise<number> {
     gzip: options.gzip,
     timeoutMs: options.timeoutMs,
     retries: options.retries,
+    concurrency: options.concurrency,
     onProgress: progress,
     signal: io.signal,
   });

@@ -1,6 +1,6 @@
 /**
  * POSTs OTLP/JSON requests to a collector's /v1/traces (FORMATS.md B.1
- * "Transport"), one at a time, gzipped, each with a timeout and with jittered
+ * "Transport"), several at a time, gzipped, each with a timeout and with jittered
  * retries on overload and connection errors. The only module that does HTTP.
  * It must never let a header value (API key) or URL credentials into a message.
  */
@@ -25,6 +25,8 @@ export const SEND_DEFAULTS = {
   timeoutMs: 10_000,
   /** Further attempts after the first, so 6 attempts in all. */
   retries: 5,
+  /** Requests in flight at once (`--concurrency`). */
+  concurrency: 4,
   /** First backoff ceiling; it doubles each retry up to `backoffCapMs`. */
   backoffBaseMs: 500,
   /** Longest wait between attempts, also the cap on a collector's `Retry-After`. */
@@ -92,6 +94,8 @@ export interface SendOptions {
   timeoutMs?: number;
   /** Further attempts after a retryable failure (default 5). */
   retries?: number;
+  /** Requests in flight at once, retries included, once the collector has taken one (default 4); 1 sends them one after another. */
+  concurrency?: number;
   /** Called after each delivered request with the running totals, for a progress line. */
   onProgress?: (sentSpans: number, sentRequests: number) => void;
   /** Stops sending (SIGINT): the request in flight is abandoned and counted as failed; the rest are not read. */
@@ -122,8 +126,9 @@ export interface SendResult {
 }
 
 /**
- * Sends each request (an object, or its JSON's bytes with its span count) in turn
- * and reports what was delivered; delivery
+ * Sends each request (an object, or its JSON's bytes with its span count), up to
+ * `concurrency` at once, taking the next only when there is room, and reports what
+ * was delivered; delivery
  * failures are counted in the result, never thrown. Retries 429, 502, 503,
  * 504, connection errors and timeouts with full-jitter exponential backoff,
  * honouring `Retry-After` up to the backoff cap. Any other error status fails
@@ -143,6 +148,7 @@ export async function sendOtlp(
   const target = resolveTarget(options.endpoint, options.headers ?? {});
   const gzip = options.gzip ?? SEND_DEFAULTS.gzip;
   const retries = Math.max(0, Math.floor(options.retries ?? SEND_DEFAULTS.retries));
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? SEND_DEFAULTS.concurrency));
   const timeoutMs = Math.max(1, options.timeoutMs ?? SEND_DEFAULTS.timeoutMs);
   const signal = options.signal;
   const context: AttemptContext = {
@@ -172,22 +178,18 @@ export async function sendOtlp(
   };
 
   let collectorDown = false;
-  for await (const request of requests) {
-    const spans = 'json' in request ? request.spans : countSpans(request);
-    if (spans === 0) continue;
-    if (collectorDown) {
-      fail(spans, 'not sent');
-      continue;
-    }
-    if (signal?.aborted) break;
-    const json = 'json' in request ? request.json : Buffer.from(JSON.stringify(request), 'utf8');
+  // Requests let in flight at once: one until the collector has taken one (one that is down
+  // is tried with one request, as before), then `concurrency`. A request being retried keeps its place.
+  let allowed = 1;
+  // One request: gzipped, tried until it is delivered, fails, or its retries are used up.
+  const deliver = async (json: Uint8Array, spans: number): Promise<void> => {
     const body = gzip ? await gzipAsync(json) : json;
-
     let outcome: Outcome | undefined;
     for (let attempt = 1; ; attempt++) {
       outcome = await attemptOnce(context, body);
       if (outcome.kind !== 'retry') break;
-      if (attempt > retries) {
+      // Another request found the collector down meanwhile: no more tries.
+      if (attempt > retries || collectorDown) {
         const attempts = `after ${attempt} attempt${attempt === 1 ? '' : 's'}`;
         outcome = { kind: 'fail', reason: outcome.detail ? `${outcome.reason} ${attempts}: ${outcome.detail}` : `${outcome.reason} ${attempts}` };
         collectorDown = true;
@@ -201,16 +203,10 @@ export async function sendOtlp(
         break;
       }
     }
-
-    if (outcome.kind === 'aborted') {
-      fail(spans, 'interrupted');
-      break;
-    }
-    if (outcome.kind === 'fail') {
-      fail(spans, outcome.reason);
-      continue;
-    }
-    if (outcome.kind === 'sent') {
+    if (outcome.kind === 'aborted') fail(spans, 'interrupted');
+    else if (outcome.kind === 'fail') fail(spans, outcome.reason);
+    else if (outcome.kind === 'sent') {
+      allowed = concurrency;
       const rejected = Math.min(spans, outcome.rejectedSpans);
       result.sentRequests += 1;
       result.sentSpans += spans - rejected;
@@ -221,7 +217,24 @@ export async function sendOtlp(
       }
       options.onProgress?.(result.sentSpans, result.sentRequests);
     }
+  };
+
+  const inFlight = new Set<Promise<void>>();
+  for await (const request of requests) {
+    const spans = 'json' in request ? request.spans : countSpans(request);
+    if (spans === 0) continue;
+    // A request is only made when there is room for it (the caller makes them as they are taken).
+    while (inFlight.size >= allowed) await Promise.race(inFlight);
+    if (collectorDown) {
+      fail(spans, 'not sent');
+      continue;
+    }
+    if (signal?.aborted) break;
+    const json = 'json' in request ? request.json : Buffer.from(JSON.stringify(request), 'utf8');
+    const delivery: Promise<void> = deliver(json, spans).finally(() => inFlight.delete(delivery));
+    inFlight.add(delivery);
   }
+  await Promise.all(inFlight);
   return result;
 }
 

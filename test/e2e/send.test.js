@@ -1,7 +1,8 @@
 // `convert --endpoint`: the CLI posting OTLP to a collector (a local HTTP server here).
-// Input read whole is sent as `--format otlp` writes it — the same requests, in the same
-// order — from a file, several threads, stdin and gzip; a collector that fails makes the
-// run end with exit 2, however much input is left.
+// Input read whole is sent as `--format otlp` writes it — the same requests (in the same
+// order with --concurrency 1; several in flight at once by default) — from a file, several
+// threads, stdin and gzip; a collector that fails makes the run end with exit 2, however
+// much input is left.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
@@ -44,6 +45,7 @@ test('input read whole is sent as --format otlp writes it: file, two threads, st
   assert.ok(expected.length > 20, `${expected.length} requests`);
   const spans = expected.reduce((n, line) => n + JSON.parse(line).resourceSpans.reduce((m, r) => m + r.scopeSpans[0].spans.length, 0), 0);
   for (const [args, options, name] of [
+    [['--concurrency', '1', log], {}, log],
     [[log], {}, log],
     [['--threads', '2', log], {}, log],
     [[], { stdinFile: log }, 'stdin'],
@@ -55,7 +57,9 @@ test('input read whole is sent as --format otlp writes it: file, two threads, st
       assert.equal(r.code, 0, r.stderr);
       assert.equal(r.stdout, '');
       assert.equal(r.stderr, `${written.stderr.replaceAll(`${log}:`, `${name}:`)}tracelog: sent ${spans.toLocaleString('en-US')} spans in ${expected.length} requests\n`);
-      assert.deepEqual(server.bodies, expected, args.join(' '));
+      // One at a time they arrive in order; several at once, in any order.
+      if (args[0] === '--concurrency') assert.deepEqual(server.bodies, expected, args.join(' '));
+      else assert.deepEqual([...server.bodies].sort(), [...expected].sort(), args.join(' '));
     } finally {
       server.close();
     }

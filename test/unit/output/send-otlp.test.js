@@ -435,6 +435,69 @@ test('summary line: thousands separators and singulars', () => {
 test('SEND_DEFAULTS match the documented flag defaults', () => {
   assert.deepEqual(
     { ...SEND_DEFAULTS },
-    { batchSpans: 512, batchBytes: 4 * 1024 * 1024, gzip: true, timeoutMs: 10_000, retries: 5, backoffBaseMs: 500, backoffCapMs: 30_000 },
+    { batchSpans: 512, batchBytes: 4 * 1024 * 1024, gzip: true, timeoutMs: 10_000, retries: 5, concurrency: 4, backoffBaseMs: 500, backoffCapMs: 30_000 },
   );
+});
+
+/**
+ * A collector answering each request after `delayMs` with `status(name, attempt)` (the
+ * request's one span name, and how often it came); `log` records arrivals, with the
+ * requests open at each, and answers, in order.
+ */
+async function slowCollector(delayMs, status, fn) {
+  const log = [];
+  const tries = new Map();
+  let open = 0;
+  let bodies = [];
+  return withServer(
+    (req, res, index) => {
+      const name = bodies[index].body.resourceSpans[0].scopeSpans[0].spans[0].name;
+      const attempt = (tries.get(name) ?? 0) + 1;
+      tries.set(name, attempt);
+      open++;
+      log.push({ event: 'arrive', name, open });
+      setTimeout(() => {
+        const code = status(name, attempt);
+        open--;
+        log.push({ event: 'answer', name, code });
+        res.writeHead(code, { 'content-type': 'application/json' });
+        res.end('{}');
+      }, delayMs);
+    },
+    (base, received) => {
+      bodies = received;
+      return fn(base, log);
+    },
+  );
+}
+
+test('requests go four at a time once the collector has taken one; --concurrency 1 sends one after another', async () => {
+  for (const [concurrency, most] of [[undefined, 4], [1, 1], [6, 6]]) {
+    await slowCollector(
+      30,
+      () => 200,
+      async (base, log) => {
+        const result = await sendOtlp(makeRequests(12, 1), { endpoint: base, concurrency });
+        assert.deepEqual([result.sentRequests, result.sentSpans, result.failedSpans], [12, 12, 0]);
+        const arrivals = log.filter((e) => e.event === 'arrive');
+        assert.equal(new Set(arrivals.map((e) => e.name)).size, 12);
+        assert.equal(Math.max(...arrivals.map((e) => e.open)), most, `concurrency ${concurrency}`);
+        // The first request goes alone: a collector that is down is not sent several.
+        assert.deepEqual(log.slice(0, 2).map((e) => e.event), ['arrive', 'answer']);
+      },
+    );
+  }
+});
+
+test('a request being retried keeps its place: at most four in flight, retries included, and every one delivered', async () => {
+  const { sleep } = recordingSleep();
+  // Overloaded for a while after the first request: every first try of op 1 … op 6 gets 503.
+  const overloaded = (name, attempt) => (attempt === 1 && /^op [1-6]$/.test(name) ? 503 : 200);
+  await slowCollector(20, overloaded, async (base, log) => {
+    const result = await sendOtlp(makeRequests(12, 1), { endpoint: base }, { sleep });
+    assert.deepEqual([result.sentRequests, result.sentSpans, result.failedSpans, result.firstError], [12, 12, 0, null]);
+    assert.equal(log.filter((e) => e.code === 503).length, 6);
+    assert.equal(log.filter((e) => e.code === 200).length, 12);
+    assert.equal(Math.max(...log.filter((e) => e.event === 'arrive').map((e) => e.open)), 4);
+  });
 });
