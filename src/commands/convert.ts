@@ -2,16 +2,16 @@
  * `tracelog convert`: logs in, traces out — tracelog's span JSON (one span or
  * one trace a line), OTLP/JSON, Zipkin v2, Jaeger UI JSON or Chrome trace
  * events. Output streams trace by trace except for Chrome's, which lays out
- * lanes over the whole input.
+ * lanes over the whole input (each trace kept as the texts of its events).
  */
 import { Diagnostics } from '../diagnostics.js';
 import { EXIT_USAGE, TracelogError } from '../errors.js';
-import { chromeTraceText, toChromeTrace } from '../export/chrome.js';
+import { ChromeTraceBuilder, chromeTraceText } from '../export/chrome.js';
 import { OtlpTextWriter, toOtlpRequests, type OtlpOptions, type OtlpRequest, type OtlpRequestJson } from '../export/otlp.js';
 import type { Trace } from '../types.js';
 import type { Io } from './io.js';
-import { STOP, streamTexts, streamTraces, toLoadOptions, withStagedInput, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
-import { openOutput } from './output.js';
+import { eachTrace, STOP, streamTexts, streamTraces, toLoadOptions, withStagedInput, type FollowSettings, type InputOptions, type LoadOptions } from './load.js';
+import { openOutput, type Output } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
 import { traceText, type TextOutput } from '../parallel/written.js';
@@ -102,17 +102,29 @@ function* withNewline(pieces: Iterable<string>): Generator<string> {
   yield '\n';
 }
 
-function chromeWriter(follow: boolean): FormatWriter {
-  const traces: Trace[] = [];
+/**
+ * Chrome: one document a trace when following. Otherwise one for all input, made by
+ * `runConvert` from traces taken as their last line goes by (`writeChromeDocument`).
+ */
+function chromeWriter(): FormatWriter {
   return {
     start: () => '',
-    trace(trace) {
-      if (follow) return `${JSON.stringify(toChromeTrace([trace]))}\n`;
-      traces.push(trace);
-      return '';
-    },
-    end: () => (follow ? '' : withNewline(chromeTraceText(traces))),
+    trace: (trace) => `${[...chromeTraceText([trace])].join('')}\n`,
+    end: () => '',
   };
+}
+
+/**
+ * The one Chrome document for all input. Each trace is kept only as the texts of its
+ * events (ChromeTraceBuilder), taken as soon as its last line has gone by where the
+ * input allows (`eachTrace`), so the traces themselves never all wait in memory.
+ */
+async function writeChromeDocument(options: ConvertOptions, out: Output, io: Io, diagnostics: Diagnostics): Promise<void> {
+  const sink = await eachTrace(convertLoadOptions(options), null, io, diagnostics, () => {
+    const builder = new ChromeTraceBuilder();
+    return { builder, add: (trace: Trace, firstAppearance?: number) => builder.add(trace, firstAppearance) };
+  });
+  for (const piece of withNewline(sink.builder.text())) await out.writer.write(piece);
 }
 
 function spanWriter(format: 'spans' | 'traces'): FormatWriter {
@@ -137,7 +149,7 @@ export function formatWriter(format: ConvertFormat, follow: boolean, otlp: OtlpO
     case 'jaeger':
       return listWriter('{"data":[', '],"total":0,"limit":0,"offset":0,"errors":null}', { kind: 'jaeger' }, follow);
     case 'chrome':
-      return chromeWriter(follow);
+      return chromeWriter();
   }
 }
 
@@ -170,8 +182,9 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
         return out.writer.closed ? STOP : undefined;
       });
     };
+    if (options.format === 'chrome' && !options.follow) await writeChromeDocument(options, out, io, diagnostics);
     // Read whole, stdin, gzip files and pipes are read from a plain copy (load.ts withStagedInput).
-    if (options.follow) await writeTraces(convertLoadOptions(options));
+    else if (options.follow) await writeTraces(convertLoadOptions(options));
     else await withStagedInput(convertLoadOptions(options), io, diagnostics, writeTraces);
     const end = writer.end();
     for (const piece of typeof end === 'string' ? [end] : end) await out.writer.write(piece);
@@ -187,7 +200,7 @@ export async function runConvert(options: ConvertOptions, io: Io): Promise<numbe
 /**
  * Tags are read as JSON text, without building objects: span JSON writes that text as it is,
  * and the other formats parse it back as each trace is written (export/values.ts `spanTags`),
- * so the traces in flight (or all of them, for Chrome) weigh far less.
+ * so the traces in flight weigh far less.
  */
 function convertLoadOptions(options: ConvertOptions): LoadOptions {
   return { ...toLoadOptions(options), fields: 'text' };

@@ -4,8 +4,8 @@
  * spans as complete "X" slices on lanes that nest properly, events as
  * instants. Pure: no I/O.
  */
-import type { Fields, JsonValue, Span, Trace } from '../types.js';
-import { listSpans, walkSpans } from '../trace/walk.js';
+import type { Fields, JsonValue, Span, SpanEvent, Trace } from '../types.js';
+import { listSpans } from '../trace/walk.js';
 import { UNKNOWN_SERVICE } from './otlp.js';
 import { eventFields, microsWithFraction, spanTags, toPlainJson } from './values.js';
 
@@ -35,129 +35,181 @@ const UNNAMED = '(unnamed)';
 /** Keys of a slice's args set from the span itself; a tag with one of these names is shown as `tag:<key>`. */
 const SPAN_ARG_KEYS = ['traceId', 'spanId', 'parentId', 'service', 'error', 'status', 'synthetic'] as const;
 
-/** Where every span goes: processes by service, lanes within each, and the time origin. */
-interface ChromeLayout {
-  metadata: ChromeEvent[];
-  services: Array<{ pid: number; ordered: Span[]; lanes: number[] }>;
-  origin: bigint;
-  otherData: Record<string, string | number>;
+/**
+ * What the document keeps of a span until it is written: the texts of its slice and
+ * instants, made as the span's trace is added, and where it goes. The trace itself is
+ * not kept, so a large file's traces do not all wait in memory as objects.
+ */
+interface HeldSlice {
+  startNs: bigint;
+  endNs: bigint;
+  /** Its place over every trace's spans, depth-first, and that of its last descendant: a slice holds another it spans. */
+  first: number;
+  last: number;
+  /** `"name":…,"cat":…` of its slice. */
+  head: string;
+  /** Its args as JSON text. */
+  args: string;
+  instants: readonly HeldInstant[];
 }
 
-/**
- * The document. Times are µs relative to the earliest span or event start
- * (B.4 allows it), with the ns kept as a 3-digit fraction that a double holds
- * exactly at that size; `otherData.startTimeUnixNano` is the absolute origin.
- */
-export function toChromeTrace(traces: readonly Trace[]): ChromeTraceDocument {
-  const layout = layoutChrome(traces);
-  return { traceEvents: [...layout.metadata, ...sliceEvents(layout)], displayTimeUnit: 'ms', otherData: layout.otherData };
+interface HeldInstant {
+  /** Its name as JSON text. */
+  name: string;
+  /** Null: the span's start. */
+  timeNs: bigint | null;
+  /** `,"args":{…}`, or empty for none. */
+  args: string;
 }
+
+const NO_INSTANTS: readonly HeldInstant[] = [];
 
 /** Pieces of text a writer gathers before handing them on. */
 const PIECE_BYTES = 2 ** 20;
 
+/** A trace's slices, with its place in start order. */
+interface HeldTrace {
+  startNs: bigint;
+  firstAppearance: number;
+  services: string[];
+  slices: HeldSlice[];
+}
+
 /**
- * `JSON.stringify(toChromeTrace(traces))`, in pieces of about a MiB: each event is
- * made and written in turn, so the events of a large file never all wait in memory,
- * nor the whole document as one string.
+ * The document, built trace by trace: `add` each trace (in order, or in any order with
+ * its first appearance: then as if they had come in start order), then `text` writes it. Times are µs
+ * relative to the earliest span or event start (B.4 allows it), with the ns kept as a
+ * 3-digit fraction that a double holds exactly at that size; `otherData.startTimeUnixNano`
+ * is the absolute origin. Processes are numbered by service in order of first appearance.
  */
-export function* chromeTraceText(traces: readonly Trace[]): Generator<string> {
-  const layout = layoutChrome(traces);
-  let piece = '{"traceEvents":[';
-  let first = true;
-  const events = function* (): Generator<ChromeEvent> {
-    yield* layout.metadata;
-    yield* sliceEvents(layout);
-  };
-  for (const event of events()) {
-    piece += `${first ? '' : ','}${JSON.stringify(event)}`;
-    first = false;
-    if (piece.length >= PIECE_BYTES) {
-      yield piece;
-      piece = '';
-    }
-  }
-  yield `${piece}],"displayTimeUnit":"ms","otherData":${JSON.stringify(layout.otherData)}}`;
-}
+export class ChromeTraceBuilder {
+  private readonly traces: HeldTrace[] = [];
+  private originNs: bigint | null = null;
+  private spanCount = 0;
+  private position = 0;
 
-function layoutChrome(traces: readonly Trace[]): ChromeLayout {
-  const byService = new Map<string, Span[]>();
-  let spanCount = 0;
-  let originNs: bigint | null = null;
-  for (const trace of traces) {
-    for (const span of listSpans(trace)) {
-      const service = span.service ?? UNKNOWN_SERVICE;
-      let spans = byService.get(service);
-      if (spans === undefined) {
-        spans = [];
-        byService.set(service, spans);
-      }
-      spans.push(span);
-      spanCount += 1;
-      if (originNs === null || span.startNs < originNs) originNs = span.startNs;
-      for (const event of span.events) {
-        if (event.timeNs !== null && event.timeNs < originNs) originNs = event.timeNs;
-      }
-    }
-  }
-  const origin = originNs ?? 0n;
-  const ranges = treeRanges(traces);
-  const metadata: ChromeEvent[] = [];
-  const services: ChromeLayout['services'] = [];
-  let pid = 0;
-  for (const [service, spans] of byService) {
-    pid += 1;
-    metadata.push({ ph: 'M', name: 'process_name', pid, tid: 0, args: { name: service } });
-    metadata.push({ ph: 'M', name: 'process_sort_index', pid, tid: 0, args: { sort_index: pid } });
-    const ordered = orderForLanes(spans);
-    const lanes = assignLanes(
-      ordered.map((span) => ({ startNs: span.startNs, endNs: spanEnd(span) })),
-      (outer, inner) => {
-        const a = ranges.get(ordered[outer]!)!;
-        const b = ranges.get(ordered[inner]!)!;
-        return a[0] < b[0] && b[1] <= a[1];
-      },
-    );
-    const laneCount = lanes.reduce((max, lane) => Math.max(max, lane), 0) + 1;
-    for (let tid = 1; tid <= laneCount; tid++) {
-      metadata.push({ ph: 'M', name: 'thread_name', pid, tid, args: { name: `lane ${tid}` } });
-      metadata.push({ ph: 'M', name: 'thread_sort_index', pid, tid, args: { sort_index: tid } });
-    }
-    services.push({ pid, ordered, lanes });
-  }
-  return {
-    metadata,
-    services,
-    origin,
-    otherData: { generator: 'tracelog', traceCount: traces.length, spanCount, startTimeUnixNano: origin.toString() },
-  };
-}
+  /** Traces came with their first appearance: they are put in start order before writing. */
+  private anyOrder = false;
 
-/** Each span's slice and its events' instants, service by service, made as they are asked for. */
-function* sliceEvents(layout: ChromeLayout): Generator<ChromeEvent> {
-  const at = (ns: bigint): number => microsWithFraction(ns - layout.origin);
-  for (const { pid, ordered, lanes } of layout.services) {
-    for (let index = 0; index < ordered.length; index++) {
-      const span = ordered[index]!;
-      const tid = lanes[index]! + 1;
-      yield {
-        ph: 'X',
-        name: span.name ?? UNNAMED,
-        cat: span.kind ?? 'span',
-        pid,
-        tid,
-        ts: at(span.startNs),
-        dur: microsWithFraction(spanEnd(span) - span.startNs),
-        args: sliceArgs(span),
+  /** Adds a trace; without `firstAppearance`, the document keeps the order traces are added in. */
+  add(trace: Trace, firstAppearance?: number): void {
+    if (firstAppearance !== undefined) this.anyOrder = true;
+    const spans = listSpans(trace);
+    const held: HeldTrace = { startNs: trace.startNs, firstAppearance: firstAppearance ?? this.traces.length, services: [], slices: [] };
+    const bySpan = new Map<Span, HeldSlice>();
+    for (const span of spans) {
+      let origin = this.originNs === null || span.startNs < this.originNs ? span.startNs : this.originNs;
+      for (const event of span.events) if (event.timeNs !== null && event.timeNs < origin) origin = event.timeNs;
+      this.originNs = origin;
+      const slice: HeldSlice = {
+        startNs: span.startNs,
+        endNs: spanEnd(span),
+        first: this.position++,
+        last: 0,
+        head: `"name":${JSON.stringify(span.name ?? UNNAMED)},"cat":${JSON.stringify(span.kind ?? 'span')}`,
+        args: JSON.stringify(sliceArgs(span)),
+        instants: span.events.length === 0 ? NO_INSTANTS : span.events.map(heldInstant),
       };
-      for (const event of span.events) {
-        const instant: ChromeEvent = { ph: 'i', name: event.name, s: 't', pid, tid, ts: at(event.timeNs ?? span.startNs) };
-        const args = plainFields(eventFields(event));
-        if (Object.keys(args).length > 0) instant.args = args;
-        yield instant;
+      bySpan.set(span, slice);
+      held.services.push(span.service ?? UNKNOWN_SERVICE);
+      held.slices.push(slice);
+      this.spanCount += 1;
+    }
+    for (let i = spans.length - 1; i >= 0; i--) {
+      const span = spans[i]!;
+      const slice = bySpan.get(span)!;
+      let last = slice.first;
+      for (const child of span.children) last = Math.max(last, bySpan.get(child)!.last);
+      slice.last = last;
+    }
+    this.traces.push(held);
+  }
+
+  /**
+   * `JSON.stringify` of the document, in pieces of about a MiB: metadata (process and lane
+   * names) first, then each service's slices, each followed by its instants.
+   */
+  *text(): Generator<string> {
+    const origin = this.originNs ?? 0n;
+    // Start order, then first appearance (as traces read whole come).
+    if (this.anyOrder) this.traces.sort((a, b) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : a.firstAppearance - b.firstAppearance));
+    const byService = new Map<string, HeldSlice[]>();
+    for (const trace of this.traces) {
+      for (let i = 0; i < trace.slices.length; i++) {
+        const service = trace.services[i]!;
+        let slices = byService.get(service);
+        if (slices === undefined) {
+          slices = [];
+          byService.set(service, slices);
+        }
+        slices.push(trace.slices[i]!);
       }
     }
+    const metadata: ChromeEvent[] = [];
+    const services: Array<{ pid: number; ordered: HeldSlice[]; lanes: number[] }> = [];
+    let pid = 0;
+    for (const [service, slices] of byService) {
+      pid += 1;
+      metadata.push({ ph: 'M', name: 'process_name', pid, tid: 0, args: { name: service } });
+      metadata.push({ ph: 'M', name: 'process_sort_index', pid, tid: 0, args: { sort_index: pid } });
+      const ordered = orderForLanes(slices);
+      // A slice goes inside only one that may hold it: its ancestor span.
+      const lanes = assignLanes(ordered, (outer, inner) => ordered[outer]!.first < ordered[inner]!.first && ordered[inner]!.last <= ordered[outer]!.last);
+      const laneCount = lanes.reduce((max, lane) => Math.max(max, lane), 0) + 1;
+      for (let tid = 1; tid <= laneCount; tid++) {
+        metadata.push({ ph: 'M', name: 'thread_name', pid, tid, args: { name: `lane ${tid}` } });
+        metadata.push({ ph: 'M', name: 'thread_sort_index', pid, tid, args: { sort_index: tid } });
+      }
+      services.push({ pid, ordered, lanes });
+    }
+    const at = (ns: bigint): number => microsWithFraction(ns - origin);
+    let piece = '{"traceEvents":[';
+    let first = true;
+    // Adds an event; returns the piece when it is full.
+    const write = (event: string): string | null => {
+      piece += first ? event : `,${event}`;
+      first = false;
+      if (piece.length < PIECE_BYTES) return null;
+      const full = piece;
+      piece = '';
+      return full;
+    };
+    for (const event of metadata) {
+      const full = write(JSON.stringify(event));
+      if (full !== null) yield full;
+    }
+    for (const { pid, ordered, lanes } of services) {
+      for (let index = 0; index < ordered.length; index++) {
+        const slice = ordered[index]!;
+        const place = `"pid":${pid},"tid":${lanes[index]! + 1}`;
+        let full = write(`{"ph":"X",${slice.head},${place},"ts":${at(slice.startNs)},"dur":${microsWithFraction(slice.endNs - slice.startNs)},"args":${slice.args}}`);
+        if (full !== null) yield full;
+        for (const instant of slice.instants) {
+          full = write(`{"ph":"i","name":${instant.name},"s":"t",${place},"ts":${at(instant.timeNs ?? slice.startNs)}${instant.args}}`);
+          if (full !== null) yield full;
+        }
+      }
+    }
+    const otherData = { generator: 'tracelog', traceCount: this.traces.length, spanCount: this.spanCount, startTimeUnixNano: origin.toString() };
+    yield `${piece}],"displayTimeUnit":"ms","otherData":${JSON.stringify(otherData)}}`;
   }
+}
+
+/** The document for these traces as text, in pieces (see ChromeTraceBuilder). */
+export function* chromeTraceText(traces: Iterable<Trace>): Generator<string> {
+  const builder = new ChromeTraceBuilder();
+  for (const trace of traces) builder.add(trace);
+  yield* builder.text();
+}
+
+/** The document for these traces as an object: what `chromeTraceText` writes. */
+export function toChromeTrace(traces: Iterable<Trace>): ChromeTraceDocument {
+  return JSON.parse([...chromeTraceText(traces)].join('')) as ChromeTraceDocument;
+}
+
+function heldInstant(event: SpanEvent): HeldInstant {
+  const args = plainFields(eventFields(event));
+  return { name: JSON.stringify(event.name), timeNs: event.timeNs, args: Object.keys(args).length > 0 ? `,"args":${JSON.stringify(args)}` : '' };
 }
 
 /** An interval in ns; `endNs ≥ startNs`. */
@@ -193,38 +245,16 @@ export function assignLanes(intervals: readonly LaneInterval[], nests?: (outer: 
   });
 }
 
-/** Pre-order position and last descendant position of every span: `a` is an ancestor of `b` when it spans it. */
-function treeRanges(traces: readonly Trace[]): Map<Span, [number, number]> {
-  const ranges = new Map<Span, [number, number]>();
-  let counter = 0;
-  for (const trace of traces) {
-    const order: Span[] = [];
-    walkSpans(trace, (span) => {
-      ranges.set(span, [counter++, 0]);
-      order.push(span);
-    });
-    for (let i = order.length - 1; i >= 0; i--) {
-      const span = order[i]!;
-      const range = ranges.get(span)!;
-      let last = range[0];
-      for (const child of span.children) last = Math.max(last, ranges.get(child)![1]);
-      range[1] = last;
-    }
-  }
-  return ranges;
-}
-
-function orderForLanes(spans: readonly Span[]): Span[] {
-  return spans
-    .map((span, index) => ({ span, index }))
+/** Slices by start, then end descending (an outer slice before what it holds), then as added. */
+function orderForLanes(slices: readonly HeldSlice[]): HeldSlice[] {
+  return slices
+    .map((slice, index) => ({ slice, index }))
     .sort((a, b) => {
-      if (a.span.startNs !== b.span.startNs) return a.span.startNs < b.span.startNs ? -1 : 1;
-      const endA = spanEnd(a.span);
-      const endB = spanEnd(b.span);
-      if (endA !== endB) return endA > endB ? -1 : 1;
+      if (a.slice.startNs !== b.slice.startNs) return a.slice.startNs < b.slice.startNs ? -1 : 1;
+      if (a.slice.endNs !== b.slice.endNs) return a.slice.endNs > b.slice.endNs ? -1 : 1;
       return a.index - b.index;
     })
-    .map(({ span }) => span);
+    .map(({ slice }) => slice);
 }
 
 function spanEnd(span: Span): bigint {

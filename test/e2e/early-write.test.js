@@ -24,6 +24,7 @@ const COMMANDS = [
   ['convert', '--format', 'zipkin'],
   ['convert', '--format', 'jaeger'],
   ['convert', '--format', 'otlp', '--batch-spans', '7'],
+  ['convert', '--format', 'chrome'],
   ['view', '--no-follow', '--events', '--tags', 'http.method,region'],
   ['view', '--no-follow', '--errors', '--limit', '4', '--width', '70'],
   ['view', '--no-follow', '--color', '--all-tags', '--limit', '2'],
@@ -66,7 +67,7 @@ test('stdin and gzip files read whole are copied to a plain file first: the same
   const temporary = mkdtempSync(join(dir, 'tmp-'));
   const env = cliEnv({ TMPDIR: temporary });
   // One command of each kind that reads whole (the copy is read as any file is).
-  for (const command of [COMMANDS[0], COMMANDS[5], COMMANDS[12], COMMANDS[14]]) {
+  for (const command of [COMMANDS[0], COMMANDS[6], COMMANDS[13], COMMANDS[15]]) {
     const label = command.join(' ');
     const [file, piped, gzipped] = await Promise.all([
       runCli([...command, '--threads', '2', generated]),

@@ -3,7 +3,7 @@
 // slices that nest properly, which Perfetto and speedscope need.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { assignLanes, chromeTraceText, toChromeTrace } from '../../../dist/export/chrome.js';
+import { assignLanes, ChromeTraceBuilder, chromeTraceText, toChromeTrace } from '../../../dist/export/chrome.js';
 import { allTraces, uuidTrace, datadogTrace, EPOCH_NS } from '../../helpers/export-traces.js';
 import { makeSpan, makeTrace } from '../../helpers/spans.js';
 
@@ -193,4 +193,17 @@ test('chromeTraceText writes the document JSON.stringify writes, in pieces of ab
       assert.ok(pieces.every((p) => p.length < 2 ** 20 + 4096), 'no piece much over a MiB');
     }
   }
+});
+
+test('traces added in any order, each with its first appearance, give the document of start order', () => {
+  const traces = [...allTraces(), uuidTrace(), datadogTrace()];
+  // Start order as traces read whole come: start time, then first appearance (here: the index).
+  const indexed = traces.map((trace, index) => [trace, index]).sort(([a, i], [b, j]) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : i - j));
+  const expected = [...chromeTraceText(indexed.map(([trace]) => trace))].join('');
+  for (const order of [[...indexed].reverse(), [...indexed.slice(1), indexed[0]], indexed.filter((_, k) => k % 2).concat(indexed.filter((_, k) => k % 2 === 0))]) {
+    const builder = new ChromeTraceBuilder();
+    for (const [trace, index] of order) builder.add(trace, index);
+    assert.equal([...builder.text()].join(''), expected);
+  }
+  assert.ok(new Set(traces.map((t) => t.startNs)).size < traces.length || traces.length > 3);
 });
