@@ -15,6 +15,8 @@ import { openOutput, type Output } from './output.js';
 import { reportDiagnostics } from './report.js';
 import { VERSION } from '../version.js';
 import { traceText, type TextOutput } from '../parallel/written.js';
+import { MEMORY_BYTES } from '../parallel/held.js';
+import { memoryBytesSetting, openSpill } from '../parallel/spill.js';
 
 export type ConvertFormat = 'spans' | 'traces' | 'otlp' | 'zipkin' | 'jaeger' | 'chrome';
 
@@ -116,12 +118,13 @@ function chromeWriter(): FormatWriter {
 
 /**
  * The one Chrome document for all input. Each trace is kept only as the texts of its
- * events (ChromeTraceBuilder), taken as soon as its last line has gone by where the
- * input allows (`eachTrace`), so the traces themselves never all wait in memory.
+ * events (ChromeTraceBuilder: in memory, then a temporary file), taken as soon as its last
+ * line has gone by where the input allows (`eachTrace`), so the traces themselves never
+ * all wait in memory.
  */
 async function writeChromeDocument(options: ConvertOptions, out: Output, io: Io, diagnostics: Diagnostics): Promise<void> {
   const sink = await eachTrace(convertLoadOptions(options), null, io, diagnostics, () => {
-    const builder = new ChromeTraceBuilder();
+    const builder = new ChromeTraceBuilder(() => openSpill(), memoryBytesSetting(io.env, MEMORY_BYTES));
     return { builder, add: (trace: Trace, firstAppearance?: number) => builder.add(trace, firstAppearance) };
   });
   for (const piece of withNewline(sink.builder.text())) await out.writer.write(piece);

@@ -4,7 +4,8 @@
  * spans as complete "X" slices on lanes that nest properly, events as
  * instants. Pure: no I/O.
  */
-import type { Fields, JsonValue, Span, SpanEvent, Trace } from '../types.js';
+import type { Fields, JsonValue, Span, Trace } from '../types.js';
+import type { Spill } from '../parallel/spill.js';
 import { listSpans } from '../trace/walk.js';
 import { UNKNOWN_SERVICE } from './otlp.js';
 import { eventFields, microsWithFraction, spanTags, toPlainJson } from './values.js';
@@ -36,9 +37,11 @@ const UNNAMED = '(unnamed)';
 const SPAN_ARG_KEYS = ['traceId', 'spanId', 'parentId', 'service', 'error', 'status', 'synthetic'] as const;
 
 /**
- * What the document keeps of a span until it is written: the texts of its slice and
- * instants, made as the span's trace is added, and where it goes. The trace itself is
- * not kept, so a large file's traces do not all wait in memory as objects.
+ * What the document keeps of a span until it is written: the text of its slice and
+ * instants, made as the span's trace is added, less the parts that depend on where it
+ * goes (process, lane, time from the origin), and what places it. The trace itself is not
+ * kept, and past `memoryBytes` the texts go to a temporary file, so a large file's traces
+ * never all wait in memory.
  */
 interface HeldSlice {
   startNs: bigint;
@@ -46,26 +49,28 @@ interface HeldSlice {
   /** Its place over every trace's spans, depth-first, and that of its last descendant: a slice holds another it spans. */
   first: number;
   last: number;
-  /** `"name":…,"cat":…` of its slice. */
-  head: string;
-  /** Its args as JSON text. */
-  args: string;
-  instants: readonly HeldInstant[];
+  /**
+   * The slice's event and its instants' with a gap where each one's place goes:
+   * `{"ph":"X","name":…,"cat":…,` | `"args":{…}}`, then for each instant
+   * `{"ph":"i","name":…,"s":"t",` | `,"args":{…}}` or `}`. Null once spilled.
+   */
+  text: string | null;
+  /** Where the text is in the spill file, and its length in bytes. */
+  offset: number;
+  bytes: number;
+  /** The length of each part of the text, in characters. */
+  parts: number[];
+  /** Each instant's time; null: the span's start. */
+  instantTimes: ReadonlyArray<bigint | null>;
 }
 
-interface HeldInstant {
-  /** Its name as JSON text. */
-  name: string;
-  /** Null: the span's start. */
-  timeNs: bigint | null;
-  /** `,"args":{…}`, or empty for none. */
-  args: string;
-}
-
-const NO_INSTANTS: readonly HeldInstant[] = [];
+const NO_INSTANTS: ReadonlyArray<bigint | null> = [];
 
 /** Pieces of text a writer gathers before handing them on. */
 const PIECE_BYTES = 2 ** 20;
+
+/** Where slices' texts go past memory: a temporary file (parallel/spill.ts), or null to keep them. */
+export type OpenSpill = () => Spill | null;
 
 /** A trace's slices, with its place in start order. */
 interface HeldTrace {
@@ -87,6 +92,15 @@ export class ChromeTraceBuilder {
   private originNs: bigint | null = null;
   private spanCount = 0;
   private position = 0;
+  private inMemory = 0;
+  private spill: Spill | null = null;
+  private spillTried = false;
+
+  /** Texts past `memoryBytes` go to the file `openSpill` makes (by default, none: all stay in memory). */
+  constructor(
+    private readonly openSpill: OpenSpill = () => null,
+    private readonly memoryBytes: number = Number.POSITIVE_INFINITY,
+  ) {}
 
   /** Traces came with their first appearance: they are put in start order before writing. */
   private anyOrder = false;
@@ -101,15 +115,23 @@ export class ChromeTraceBuilder {
       let origin = this.originNs === null || span.startNs < this.originNs ? span.startNs : this.originNs;
       for (const event of span.events) if (event.timeNs !== null && event.timeNs < origin) origin = event.timeNs;
       this.originNs = origin;
+      const parts = [`{"ph":"X","name":${JSON.stringify(span.name ?? UNNAMED)},"cat":${JSON.stringify(span.kind ?? 'span')},`, `"args":${JSON.stringify(sliceArgs(span))}}`];
+      for (const event of span.events) {
+        const args = plainFields(eventFields(event));
+        parts.push(`{"ph":"i","name":${JSON.stringify(event.name)},"s":"t",`, Object.keys(args).length > 0 ? `,"args":${JSON.stringify(args)}}` : '}');
+      }
       const slice: HeldSlice = {
         startNs: span.startNs,
         endNs: spanEnd(span),
         first: this.position++,
         last: 0,
-        head: `"name":${JSON.stringify(span.name ?? UNNAMED)},"cat":${JSON.stringify(span.kind ?? 'span')}`,
-        args: JSON.stringify(sliceArgs(span)),
-        instants: span.events.length === 0 ? NO_INSTANTS : span.events.map(heldInstant),
+        text: null,
+        offset: -1,
+        bytes: 0,
+        parts: parts.map((part) => part.length),
+        instantTimes: span.events.length === 0 ? NO_INSTANTS : span.events.map((event) => event.timeNs),
       };
+      this.keep(slice, parts.join(''));
       bySpan.set(span, slice);
       held.services.push(span.service ?? UNKNOWN_SERVICE);
       held.slices.push(slice);
@@ -123,6 +145,18 @@ export class ChromeTraceBuilder {
       slice.last = last;
     }
     this.traces.push(held);
+  }
+
+  /** Holds a slice's text in memory, or past `memoryBytes` in the spill file when there is one. */
+  private keep(slice: HeldSlice, text: string): void {
+    if (this.inMemory >= this.memoryBytes && !this.spillTried) {
+      this.spillTried = true;
+      this.spill = this.openSpill();
+    }
+    if (this.spill === null || this.inMemory < this.memoryBytes) {
+      slice.text = text;
+      this.inMemory += text.length;
+    } else [slice.offset, slice.bytes] = this.spill.appendText(text);
   }
 
   /**
@@ -178,17 +212,34 @@ export class ChromeTraceBuilder {
       const full = write(JSON.stringify(event));
       if (full !== null) yield full;
     }
-    for (const { pid, ordered, lanes } of services) {
-      for (let index = 0; index < ordered.length; index++) {
-        const slice = ordered[index]!;
-        const place = `"pid":${pid},"tid":${lanes[index]! + 1}`;
-        let full = write(`{"ph":"X",${slice.head},${place},"ts":${at(slice.startNs)},"dur":${microsWithFraction(slice.endNs - slice.startNs)},"args":${slice.args}}`);
-        if (full !== null) yield full;
-        for (const instant of slice.instants) {
-          full = write(`{"ph":"i","name":${instant.name},"s":"t",${place},"ts":${at(instant.timeNs ?? slice.startNs)}${instant.args}}`);
+    let buffer = Buffer.alloc(0);
+    try {
+      for (const { pid, ordered, lanes } of services) {
+        for (let index = 0; index < ordered.length; index++) {
+          const slice = ordered[index]!;
+          let text = slice.text;
+          if (text === null) {
+            if (buffer.length < slice.bytes) buffer = Buffer.allocUnsafe(Math.max(slice.bytes, 2 * buffer.length, 4096));
+            this.spill!.read(buffer, 0, slice.bytes, slice.offset);
+            text = buffer.toString('utf8', 0, slice.bytes);
+          } else slice.text = null;
+          const { parts } = slice;
+          const place = `"pid":${pid},"tid":${lanes[index]! + 1}`;
+          let cut = parts[0]! + parts[1]!;
+          let full = write(`${text.slice(0, parts[0])}${place},"ts":${at(slice.startNs)},"dur":${microsWithFraction(slice.endNs - slice.startNs)},${text.slice(parts[0], cut)}`);
           if (full !== null) yield full;
+          for (let i = 0; i < slice.instantTimes.length; i++) {
+            const open = cut + parts[2 + 2 * i]!;
+            const close = open + parts[3 + 2 * i]!;
+            full = write(`${text.slice(cut, open)}${place},"ts":${at(slice.instantTimes[i] ?? slice.startNs)}${text.slice(open, close)}`);
+            if (full !== null) yield full;
+            cut = close;
+          }
         }
       }
+    } finally {
+      this.spill?.close();
+      this.spill = null;
     }
     const otherData = { generator: 'tracelog', traceCount: this.traces.length, spanCount: this.spanCount, startTimeUnixNano: origin.toString() };
     yield `${piece}],"displayTimeUnit":"ms","otherData":${JSON.stringify(otherData)}}`;
@@ -207,10 +258,6 @@ export function toChromeTrace(traces: Iterable<Trace>): ChromeTraceDocument {
   return JSON.parse([...chromeTraceText(traces)].join('')) as ChromeTraceDocument;
 }
 
-function heldInstant(event: SpanEvent): HeldInstant {
-  const args = plainFields(eventFields(event));
-  return { name: JSON.stringify(event.name), timeNs: event.timeNs, args: Object.keys(args).length > 0 ? `,"args":${JSON.stringify(args)}` : '' };
-}
 
 /** An interval in ns; `endNs ≥ startNs`. */
 export interface LaneInterval {

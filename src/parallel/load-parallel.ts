@@ -21,7 +21,7 @@ import { decodeLossless } from './lossless.js';
 import { readShare, tightHeap, type ExchangeEnds, type Share } from './share.js';
 import type { EndsPart } from './ends.js';
 import { HeldTexts, MEMORY_BYTES } from './held.js';
-import { openSpill } from './spill.js';
+import { memoryBytesSetting, openSpill } from './spill.js';
 import { hasGzipMagic } from '../input/plain-file.js';
 import { chunkTexts, compareStart, noteProblems, problemsInOrder, type TextOutput, Written } from './written.js';
 import type { EndsMessage, Ordered, OrderedProblems, PartMessage, PartOutput, TextChunk, WorkerDiagnostics, WorkerInput, WorkerMessage, WorkerOutput } from './protocol.js';
@@ -413,9 +413,7 @@ export async function streamTextsHere(
  * sets how much stays in memory (default 1 MiB).
  */
 function heldTexts(io: Io): HeldTexts {
-  const setting = io.env?.TRACELOG_MEMORY_BYTES;
-  const memoryBytes = setting !== undefined && /^\d+$/.test(setting) ? Number(setting) : MEMORY_BYTES;
-  return new HeldTexts(() => openSpill(), memoryBytes);
+  return new HeldTexts(() => openSpill(), memoryBytesSetting(io.env, MEMORY_BYTES));
 }
 
 /**

@@ -22,6 +22,12 @@ export interface Spill {
   close(): void;
 }
 
+/** How many bytes wait in memory before a spill file is used: TRACELOG_MEMORY_BYTES when set, else `fallback`. */
+export function memoryBytesSetting(env: NodeJS.ProcessEnv | undefined, fallback: number): number {
+  const setting = env?.TRACELOG_MEMORY_BYTES;
+  return setting !== undefined && /^\d+$/.test(setting) ? Number(setting) : fallback;
+}
+
 /** A spill file in `dir`, or null when none can be made there (then the caller keeps everything in memory). */
 export function openSpill(dir: string = tmpdir()): Spill | null {
   const file = createTemporaryFile(dir, 'tmp');

@@ -207,3 +207,52 @@ test('traces added in any order, each with its first appearance, give the docume
   }
   assert.ok(new Set(traces.map((t) => t.startNs)).size < traces.length || traces.length > 3);
 });
+
+/** A spill file kept in memory, for the builder's texts past its memory. */
+function memorySpill() {
+  const chunks = [];
+  const state = { bytes: 0, texts: 0, closed: false };
+  const spill = {
+    append(bytes) {
+      const offset = state.bytes;
+      chunks.push(Buffer.from(bytes));
+      state.bytes += bytes.length;
+      return offset;
+    },
+    appendText(text) {
+      state.texts += 1;
+      const bytes = Buffer.from(text);
+      return [spill.append(bytes), bytes.length];
+    },
+    read(target, at, length, offset) {
+      Buffer.concat(chunks).copy(target, at, offset, offset + length);
+    },
+    close() {
+      state.closed = true;
+    },
+  };
+  return { spill, state };
+}
+
+test('texts past the builder\'s memory go to the spill file and come back the same, wide characters too', () => {
+  const wide = makeTrace([
+    makeSpan({ spanId: 'a1', name: 'café ☕ 😀', startMs: 0, durationMs: 5, tags: { 'ключ': 'значение 😀', n: 1 } }),
+    makeSpan({ spanId: 'a2', parentId: 'a1', name: '料理', startMs: 1, durationMs: 2 }),
+  ], 'wide');
+  wide.roots[0].events.push({ timeNs: wide.roots[0].startNs + 1000n, timeDigits: 9, name: 'évènement ✓', fields: { 'clé': 'ü' } });
+  const traces = [...allTraces(), uuidTrace(), datadogTrace(), wide];
+  const expected = [...chromeTraceText(traces)].join('');
+  assert.match(expected, /évènement ✓/);
+  for (const memoryBytes of [0, 300, 3000]) {
+    const { spill, state } = memorySpill();
+    const builder = new ChromeTraceBuilder(() => spill, memoryBytes);
+    for (const trace of traces) builder.add(trace);
+    assert.equal([...builder.text()].join(''), expected, `memory ${memoryBytes}`);
+    assert.ok(state.texts > 0, 'some texts were spilled');
+    assert.ok(state.closed, 'the spill file is closed once written');
+  }
+  // No spill file to be had: everything stays in memory.
+  const builder = new ChromeTraceBuilder(() => null, 0);
+  for (const trace of traces) builder.add(trace);
+  assert.equal([...builder.text()].join(''), expected);
+});
