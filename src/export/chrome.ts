@@ -2,7 +2,7 @@
  * Traces → Chrome Trace Event Format, object form (FORMATS.md B.4), for
  * ui.perfetto.dev, chrome://tracing and speedscope: one process per service,
  * spans as complete "X" slices on lanes that nest properly, events as
- * instants. Pure: no I/O.
+ * instants. Pure: no I/O (a spill file for large input is handed in).
  */
 import type { Fields, JsonValue, Span, Trace } from '../types.js';
 import type { Spill } from '../parallel/spill.js';
@@ -81,11 +81,12 @@ interface HeldTrace {
 }
 
 /**
- * The document, built trace by trace: `add` each trace (in order, or in any order with
- * its first appearance: then as if they had come in start order), then `text` writes it. Times are µs
- * relative to the earliest span or event start (B.4 allows it), with the ns kept as a
- * 3-digit fraction that a double holds exactly at that size; `otherData.startTimeUnixNano`
- * is the absolute origin. Processes are numbered by service in order of first appearance.
+ * The document, built trace by trace: `add` each trace (in order, or in any order with its
+ * first appearance: then as if they had come in start order), then `text` writes it, once.
+ * Times are µs relative to the earliest span or event start (B.4 allows it), with the ns
+ * kept as a 3-digit fraction that a double holds exactly at that size;
+ * `otherData.startTimeUnixNano` is the absolute origin. Processes are numbered by service
+ * in order of first appearance.
  */
 export class ChromeTraceBuilder {
   private readonly traces: HeldTrace[] = [];
@@ -95,15 +96,14 @@ export class ChromeTraceBuilder {
   private inMemory = 0;
   private spill: Spill | null = null;
   private spillTried = false;
+  /** Traces came with their first appearance: they are put in start order before writing. */
+  private anyOrder = false;
 
   /** Texts past `memoryBytes` go to the file `openSpill` makes (by default, none: all stay in memory). */
   constructor(
     private readonly openSpill: OpenSpill = () => null,
     private readonly memoryBytes: number = Number.POSITIVE_INFINITY,
   ) {}
-
-  /** Traces came with their first appearance: they are put in start order before writing. */
-  private anyOrder = false;
 
   /** Adds a trace; without `firstAppearance`, the document keeps the order traces are added in. */
   add(trace: Trace, firstAppearance?: number): void {
@@ -257,7 +257,6 @@ export function* chromeTraceText(traces: Iterable<Trace>): Generator<string> {
 export function toChromeTrace(traces: Iterable<Trace>): ChromeTraceDocument {
   return JSON.parse([...chromeTraceText(traces)].join('')) as ChromeTraceDocument;
 }
-
 
 /** An interval in ns; `endNs ≥ startNs`. */
 export interface LaneInterval {
