@@ -70,7 +70,7 @@ const NO_INSTANTS: ReadonlyArray<bigint | null> = [];
 const PIECE_BYTES = 2 ** 20;
 
 /** Where slices' texts go past memory: a temporary file (parallel/spill.ts), or null to keep them. */
-export type OpenSpill = () => Spill | null;
+type OpenSpill = () => Spill | null;
 
 /** A trace's slices, with its place in start order. */
 interface HeldTrace {
